@@ -1,0 +1,1 @@
+#include "servercommandline.h"
