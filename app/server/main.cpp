@@ -1,7 +1,270 @@
+// boxoffice-server: the composition root of the booking server.
+
+#include "servercommandline.h"
+
+#include "core/audit/auditlog.h"
+#include "core/auth/accountstore.h"
+#include "core/booking/bookingengine.h"
+#include "core/booking/demodata.h"
+#include "core/booking/invariantaudit.h"
+#include "core/common/clock.h"
+#include "core/security/random.h"
+#include "core/security/ticketsigner.h"
+#include "core/storage/database.h"
+#include "core/storage/migrations.h"
+#include "sync/server/apiserver.h"
+
 #include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSocketNotifier>
+#include <QTextStream>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Boxoffice;
+
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+int failWith(const Core::Error &error)
+{
+    err() << "boxoffice-server: " << error.message << Qt::endl;
+    return 1;
+}
+
+// Reads a secret from `path`, or creates it there (owner-only) with fresh random content.
+Core::Result<QByteArray> readOrCreateSecret(const QString &path, int randomBytes)
+{
+    QFile file(path);
+    if (file.exists()) {
+        if (!file.open(QIODevice::ReadOnly))
+            return Core::fail(Core::ErrorCode::Internal,
+                              QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+        const QByteArray secret = file.readAll().trimmed();
+        if (secret.isEmpty())
+            return Core::fail(Core::ErrorCode::Internal, QStringLiteral("%1 is empty").arg(path));
+        return secret;
+    }
+    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly) ||
+        !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+        return Core::fail(Core::ErrorCode::Internal,
+                          QStringLiteral("cannot create %1: %2").arg(path, file.errorString()));
+    const QByteArray secret = Core::randomToken(randomBytes).toLatin1();
+    file.write(secret + '\n');
+    if (!file.flush())
+        return Core::fail(Core::ErrorCode::Internal, QStringLiteral("cannot write %1").arg(path));
+    return secret;
+}
+
+int signalPipe[2] = {-1, -1};
+
+void onTerminationSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
+}
+
+Core::DatabaseConfig databaseIn(const QString &dataDir)
+{
+    return Core::DatabaseConfig{Core::SqlDialect::Sqlite,
+                                dataDir + QStringLiteral("/boxoffice.db")};
+}
+
+int runAudit(const App::ServerSettings &settings)
+{
+    Core::SystemClock clock;
+    auto connection = Core::Connection::open(databaseIn(settings.dataDir), QStringLiteral("audit"));
+    if (!connection)
+        return failWith(connection.error());
+    if (auto migrated = Core::migrateSchema(**connection, clock.nowMs()); !migrated)
+        return failWith(migrated.error());
+    auto report = Core::auditInvariants(**connection);
+    if (!report)
+        return failWith(report.error());
+    for (auto it = report->countsByShow.cbegin(); it != report->countsByShow.cend(); ++it)
+        out() << it.key() << ": available " << it->available << ", held " << it->held << ", sold "
+              << it->sold << ", refund pending " << it->refundPending << ", total " << it->total()
+              << Qt::endl;
+    for (const QString &violation : report->violations)
+        out() << "VIOLATION " << violation << Qt::endl;
+    out() << (report->ok() ? "all invariants hold" : "invariants violated") << Qt::endl;
+    return report->ok() ? 0 : 2;
+}
+
+int runAddUser(const App::ServerSettings &settings)
+{
+    const auto role = Core::roleFromWireName(settings.role);
+    if (!role)
+        return failWith(
+            Core::Error::make(Core::ErrorCode::BadRequest,
+                              QStringLiteral("unknown role '%1' (clerk, supervisor, kiosk, admin)")
+                                  .arg(settings.role)));
+    Core::SystemClock clock;
+    auto connection = Core::Connection::open(databaseIn(settings.dataDir), QStringLiteral("users"));
+    if (!connection)
+        return failWith(connection.error());
+    if (auto migrated = Core::migrateSchema(**connection, clock.nowMs()); !migrated)
+        return failWith(migrated.error());
+    QTextStream in(stdin);
+    const QString password = in.readLine();
+    Core::AccountStore accounts(
+        [&]() -> Core::Result<Core::Connection *> { return connection->get(); }, clock);
+    auto account = accounts.addUser(settings.username, *role, password);
+    if (!account)
+        return failWith(account.error());
+    out() << "added " << account->username << " (" << Core::wireName(account->role) << ", id "
+          << account->id.value() << ")" << Qt::endl;
+    return 0;
+}
+
+int serve(QCoreApplication &app, const App::ServerSettings &settings)
+{
+    QElapsedTimer startup;
+    startup.start();
+    Core::SystemClock clock;
+
+    QByteArray paymentSecret = qgetenv("BOXOFFICE_PAYMENT_SECRET");
+    QString secretFile = settings.paymentSecretFile;
+    if (secretFile.isEmpty())
+        secretFile = qEnvironmentVariable("BOXOFFICE_PAYMENT_SECRET_FILE");
+    if (paymentSecret.isEmpty()) {
+        auto secret = readOrCreateSecret(secretFile.isEmpty()
+                                             ? settings.dataDir + QStringLiteral("/payment-secret")
+                                             : secretFile,
+                                         32);
+        if (!secret)
+            return failWith(secret.error());
+        paymentSecret = *secret;
+    }
+
+    auto signer = Core::TicketSigner::loadOrCreate(settings.dataDir +
+                                                   QStringLiteral("/ticket-signing-key.pem"));
+    if (!signer)
+        return failWith(signer.error());
+    Core::TicketVerifier verifier;
+    verifier.addKey(signer->keyId(), signer->publicKey());
+
+    Core::EngineOptions options;
+    options.database = databaseIn(settings.dataDir);
+    options.minHoldSeconds = settings.minHoldSeconds;
+    options.maxHoldSeconds = std::max(settings.maxHoldSeconds, settings.minHoldSeconds);
+    options.maxSeatsPerHold = settings.maxSeatsPerHold;
+    options.paymentWindowSeconds = settings.paymentWindowSeconds;
+    Core::BookingEngine engine(options, clock, *signer);
+    auto connections = [&engine] { return engine.readConnection(); };
+    Core::AccountStore accounts(connections, clock);
+    Core::AuditLog audit(connections, clock);
+
+    Sync::ServerConfig config;
+    config.paymentSecret = paymentSecret;
+    Sync::ApiServer server(engine, accounts, audit, verifier, config);
+    engine.setChangeListener([&server](const Core::BookingEngine::CommittedChanges &changes) {
+        server.publishChanges(changes);
+    });
+    if (auto opened = engine.open(); !opened)
+        return failWith(opened.error());
+
+    if (settings.demo) {
+        QString password = qEnvironmentVariable("BOXOFFICE_DEMO_PASSWORD");
+        const bool fromEnvironment = !password.isEmpty();
+        if (!fromEnvironment) {
+            auto stored =
+                readOrCreateSecret(settings.dataDir + QStringLiteral("/demo-password"), 9);
+            if (!stored)
+                return failWith(stored.error());
+            password = QString::fromLatin1(*stored);
+        }
+        auto connection = engine.readConnection();
+        if (!connection)
+            return failWith(connection.error());
+        const QStringList layouts{QStringLiteral(":/venues/theatre.json"),
+                                  QStringLiteral(":/venues/concert-hall.json"),
+                                  QStringLiteral(":/venues/arena.json")};
+        auto report = Core::seedDemo(**connection, accounts, layouts, password, clock.nowMs());
+        if (!report)
+            return failWith(report.error());
+        if (!report->showsAdded.isEmpty())
+            out() << "Demo shows added: " << report->showsAdded.join(QStringLiteral(", "))
+                  << Qt::endl;
+        out() << "Demo users: clerk, supervisor, kiosk, admin — password: " << password
+              << (fromEnvironment ? " (from BOXOFFICE_DEMO_PASSWORD)" : "") << Qt::endl;
+    }
+
+    auto port = server.start(settings.address, settings.port);
+    if (!port)
+        return failWith(port.error());
+    const QString host = settings.address.protocol() == QAbstractSocket::IPv6Protocol
+                             ? QStringLiteral("[%1]").arg(settings.address.toString())
+                             : settings.address.toString();
+    out() << "Boxoffice server listening on http://" << host << ':' << *port << "/api/v1"
+          << " (data in " << QDir::toNativeSeparators(settings.dataDir) << ", ready in "
+          << startup.elapsed() << " ms)" << Qt::endl;
+    out() << "Try: curl http://" << host << ':' << *port << "/api/v1/health" << Qt::endl;
+
+    // SIGINT/SIGTERM end the event loop; queued commands finish before the engine closes.
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
+        auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &app);
+        QObject::connect(notifier, &QSocketNotifier::activated, &app, [&app] {
+            char byte = 0;
+            [[maybe_unused]] const auto got = ::read(signalPipe[0], &byte, 1);
+            app.quit();
+        });
+        std::signal(SIGINT, onTerminationSignal);
+        std::signal(SIGTERM, onTerminationSignal);
+    }
+    const int code = app.exec();
+    engine.close();
+    QCoreApplication::processEvents();
+    return code;
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    return 0;
+    QCoreApplication::setApplicationName(QStringLiteral("boxoffice-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(BOXOFFICE_VERSION));
+    auto settings = App::parseServerCommandLine(app.arguments().mid(1));
+    if (!settings) {
+        err() << "boxoffice-server: " << settings.error().message << "\n\n" << App::serverUsage();
+        return 2;
+    }
+    switch (settings->action) {
+    case App::ServerAction::Help:
+        out() << App::serverUsage();
+        return 0;
+    case App::ServerAction::Version:
+        out() << "boxoffice-server " << BOXOFFICE_VERSION << Qt::endl;
+        return 0;
+    default:
+        break;
+    }
+    if (!QDir().mkpath(settings->dataDir)) {
+        err() << "boxoffice-server: cannot create data directory " << settings->dataDir << Qt::endl;
+        return 1;
+    }
+    switch (settings->action) {
+    case App::ServerAction::AddUser:
+        return runAddUser(*settings);
+    case App::ServerAction::Audit:
+        return runAudit(*settings);
+    default:
+        return serve(app, *settings);
+    }
 }

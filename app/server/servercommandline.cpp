@@ -1,1 +1,159 @@
 #include "servercommandline.h"
+
+#include <QStandardPaths>
+
+namespace Boxoffice::App {
+
+using Core::ErrorCode;
+using Core::fail;
+
+QString serverUsage()
+{
+    return QStringLiteral(
+        "Usage:\n"
+        "  boxoffice-server [options]                 serve the booking API\n"
+        "  boxoffice-server user add NAME --role ROLE  add a user; the password is read from "
+        "stdin\n"
+        "  boxoffice-server audit                     check the booking invariants of the "
+        "database\n"
+        "\n"
+        "Options:\n"
+        "  --data-dir DIR              where the database and keys live\n"
+        "                              (default: the user's data directory)\n"
+        "  --listen ADDR:PORT          address to listen on (default 127.0.0.1:8480; port 0 = "
+        "any)\n"
+        "  --demo                      seed the demo venues, shows and users\n"
+        "  --min-hold-seconds N        shortest hold a client may ask for (default 30)\n"
+        "  --max-seats-per-hold N      seats one hold may take (default 10)\n"
+        "  --payment-window-seconds N  how long an order waits for payment (default 600)\n"
+        "  --payment-secret-file FILE  the payment callback secret (else "
+        "BOXOFFICE_PAYMENT_SECRET,\n"
+        "                              else DATA_DIR/payment-secret, created on first start)\n"
+        "  --help, --version\n"
+        "\n"
+        "Environment: BOXOFFICE_DEMO_PASSWORD sets the demo users' password.\n");
+}
+
+namespace {
+
+Core::Result<int> intValue(const QString &option, const QString &text, int min, int max)
+{
+    bool ok = false;
+    const int value = text.toInt(&ok);
+    if (!ok || value < min || value > max)
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("%1 takes a whole number from %2 to %3, not '%4'")
+                        .arg(option)
+                        .arg(min)
+                        .arg(max)
+                        .arg(text));
+    return value;
+}
+
+Core::Result<> parseListen(const QString &text, ServerSettings &settings)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon <= 0)
+        return fail(
+            ErrorCode::BadRequest,
+            QStringLiteral("--listen takes ADDR:PORT, e.g. 127.0.0.1:8480, not '%1'").arg(text));
+    QString host = text.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    QHostAddress address;
+    if (host == QLatin1StringView("localhost"))
+        address = QHostAddress::LocalHost;
+    else if (!address.setAddress(host))
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("--listen: '%1' is not an IP address").arg(host));
+    auto port = intValue(QStringLiteral("--listen"), text.mid(colon + 1), 0, 65535);
+    if (!port)
+        return std::unexpected(port.error());
+    settings.address = address;
+    settings.port = static_cast<quint16>(*port);
+    return {};
+}
+
+} // namespace
+
+Core::Result<ServerSettings> parseServerCommandLine(const QStringList &arguments)
+{
+    ServerSettings settings;
+    QStringList args = arguments;
+    if (!args.isEmpty() && args.first() == QLatin1StringView("user")) {
+        if (args.size() < 3 || args[1] != QLatin1StringView("add"))
+            return fail(ErrorCode::BadRequest, QStringLiteral("usage: user add NAME --role ROLE"));
+        settings.action = ServerAction::AddUser;
+        settings.username = args[2];
+        args = args.mid(3);
+    } else if (!args.isEmpty() && args.first() == QLatin1StringView("audit")) {
+        settings.action = ServerAction::Audit;
+        args = args.mid(1);
+    }
+
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &arg = args[i];
+        auto next = [&]() -> Core::Result<QString> {
+            if (i + 1 >= args.size())
+                return fail(ErrorCode::BadRequest, QStringLiteral("%1 needs a value").arg(arg));
+            return args[++i];
+        };
+        auto setInt = [&](int &field, int min, int max) -> Core::Result<> {
+            auto text = next();
+            if (!text)
+                return std::unexpected(text.error());
+            auto value = intValue(arg, *text, min, max);
+            if (!value)
+                return std::unexpected(value.error());
+            field = *value;
+            return {};
+        };
+        Core::Result<> step;
+        if (arg == QLatin1StringView("--help") || arg == QLatin1StringView("-h")) {
+            settings.action = ServerAction::Help;
+        } else if (arg == QLatin1StringView("--version")) {
+            settings.action = ServerAction::Version;
+        } else if (arg == QLatin1StringView("--demo")) {
+            settings.demo = true;
+        } else if (arg == QLatin1StringView("--data-dir")) {
+            auto value = next();
+            if (!value)
+                return std::unexpected(value.error());
+            settings.dataDir = *value;
+        } else if (arg == QLatin1StringView("--listen")) {
+            auto value = next();
+            if (!value)
+                return std::unexpected(value.error());
+            step = parseListen(*value, settings);
+        } else if (arg == QLatin1StringView("--min-hold-seconds")) {
+            step = setInt(settings.minHoldSeconds, 1, 1800);
+        } else if (arg == QLatin1StringView("--max-seats-per-hold")) {
+            step = setInt(settings.maxSeatsPerHold, 1, 100);
+        } else if (arg == QLatin1StringView("--payment-window-seconds")) {
+            step = setInt(settings.paymentWindowSeconds, 1, 86400);
+        } else if (arg == QLatin1StringView("--payment-secret-file")) {
+            auto value = next();
+            if (!value)
+                return std::unexpected(value.error());
+            settings.paymentSecretFile = *value;
+        } else if (arg == QLatin1StringView("--role") && settings.action == ServerAction::AddUser) {
+            auto value = next();
+            if (!value)
+                return std::unexpected(value.error());
+            settings.role = *value;
+        } else {
+            return fail(ErrorCode::BadRequest, QStringLiteral("unknown option '%1'").arg(arg));
+        }
+        if (!step)
+            return std::unexpected(step.error());
+    }
+    if (settings.action == ServerAction::AddUser && settings.role.isEmpty())
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("user add needs --role clerk|supervisor|kiosk|admin"));
+    if (settings.dataDir.isEmpty())
+        settings.dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                           QStringLiteral("/boxoffice");
+    return settings;
+}
+
+} // namespace Boxoffice::App

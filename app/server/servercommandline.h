@@ -1,1 +1,41 @@
 #pragma once
+
+#include "core/common/result.h"
+
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+namespace Boxoffice::App {
+
+enum class ServerAction
+{
+    Serve,
+    AddUser,
+    Audit,
+    Help,
+    Version
+};
+
+struct ServerSettings
+{
+    ServerAction action = ServerAction::Serve;
+    QString dataDir;
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 port = 8480;
+    bool demo = false;
+    int minHoldSeconds = 30;
+    int maxHoldSeconds = 1800;
+    int maxSeatsPerHold = 10;
+    int paymentWindowSeconds = 600;
+    QString paymentSecretFile;
+    // user add
+    QString username;
+    QString role;
+};
+
+// Parses the arguments (without the program name). Errors name the offending option.
+[[nodiscard]] Core::Result<ServerSettings> parseServerCommandLine(const QStringList &arguments);
+[[nodiscard]] QString serverUsage();
+
+} // namespace Boxoffice::App

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "core/common/clock.h"
+#include "core/common/ids.h"
+#include "core/common/result.h"
+#include "core/security/passwordhasher.h"
+
+#include <QHash>
+#include <QString>
+
+#include <functional>
+#include <mutex>
+#include <optional>
+
+namespace Boxoffice::Core {
+
+class Connection;
+
+enum class Role
+{
+    Clerk,
+    Supervisor,
+    Kiosk,
+    Admin
+};
+
+[[nodiscard]] QString wireName(Role role);
+[[nodiscard]] std::optional<Role> roleFromWireName(QStringView name);
+
+struct Account
+{
+    UserId id;
+    QString username;
+    Role role = Role::Clerk;
+};
+
+struct Session
+{
+    QString token; // the bearer token; only known when the session is created
+    Account account;
+    qint64 expiresMs = 0;
+};
+
+// Users and login sessions. Passwords are stored as scrypt hashes; session tokens are random
+// and only their SHA-256 is stored. Thread-safe: each call uses the connection the provider
+// returns for the calling thread. Password checks are slow on purpose: call login() off the
+// network thread.
+class AccountStore
+{
+public:
+    using ConnectionProvider = std::function<Result<Connection *>()>;
+
+    AccountStore(ConnectionProvider connections, const Clock &clock,
+                 PasswordHashParams hashParams = {}, qint64 sessionLifetimeMs = 12LL * 3600 * 1000);
+
+    [[nodiscard]] Result<Account> addUser(const QString &username, Role role,
+                                          const QString &password);
+    [[nodiscard]] Result<std::optional<Account>> findUser(const QString &username);
+    [[nodiscard]] Result<Session> login(const QString &username, const QString &password);
+    // The session a bearer token names; Unauthenticated when unknown, expired or revoked.
+    [[nodiscard]] Result<Session> sessionForToken(const QString &token);
+    [[nodiscard]] Result<> logout(const QString &token);
+
+    // Usernames: 1–64 characters of letters, digits, '.', '_' and '-'.
+    [[nodiscard]] static bool isValidUsername(const QString &username);
+
+private:
+    ConnectionProvider m_connections;
+    const Clock &m_clock;
+    PasswordHashParams m_hashParams;
+    qint64 m_sessionLifetimeMs;
+
+    std::mutex m_cacheMutex;
+    QHash<QByteArray, Session> m_sessionCache; // by token hash
+};
+
+} // namespace Boxoffice::Core

@@ -1,0 +1,1442 @@
+#include "core/booking/bookingengine.h"
+
+#include "core/booking/showregistry.h"
+#include "core/common/logging.h"
+#include "core/security/random.h"
+#include "core/storage/migrations.h"
+#include "core/venue/venuelayout.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <QSqlQuery>
+#include <QThread>
+
+#include <future>
+#include <map>
+
+namespace Boxoffice::Core {
+
+// ---------------------------------------------------------------------------------------------
+// Per-thread read connections.
+
+class ReadConnections
+{
+public:
+    explicit ReadConnections(DatabaseConfig config)
+        : m_config(std::move(config))
+    {}
+
+    Result<Connection *> forCurrentThread()
+    {
+        std::lock_guard lock(m_mutex);
+        const auto key = reinterpret_cast<quintptr>(QThread::currentThread());
+        if (auto it = m_connections.find(key); it != m_connections.end())
+            return it->second.get();
+        auto opened = Connection::open(
+            m_config,
+            QStringLiteral("boxoffice-read-%1-%2").arg(reinterpret_cast<quintptr>(this)).arg(key));
+        if (!opened)
+            return std::unexpected(opened.error());
+        Connection *raw = opened->get();
+        m_connections.emplace(key, std::move(*opened));
+        return raw;
+    }
+
+private:
+    DatabaseConfig m_config;
+    std::mutex m_mutex;
+    std::map<quintptr, std::unique_ptr<Connection>> m_connections;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The writer's world: its connection, the expiry schedule and the effects a batch stages until
+// it commits.
+
+struct StagedChange
+{
+    ShowId show;
+    SeatState status;
+    std::vector<int> seatIndexes;
+};
+
+class WriterContext
+{
+public:
+    std::unique_ptr<Connection> connection;
+
+    // Active holds by expiry time. m_expiryOf says which entry is current for a hold; entries
+    // left behind by an extended expiry are skipped when they come due.
+    std::multimap<qint64, HoldId> expiryQueue;
+    QHash<HoldId, qint64> expiryOf;
+
+    // Staged during a batch.
+    std::vector<StagedChange> changes;
+    std::vector<std::function<void()>> afterCommit;
+    bool broken = false; // a storage error: the batch is rolled back and retried per command
+
+    void schedule(const HoldId &hold, qint64 expiryMs)
+    {
+        expiryOf.insert(hold, expiryMs);
+        expiryQueue.emplace(expiryMs, hold);
+    }
+    void unschedule(const HoldId &hold) { expiryOf.remove(hold); }
+    [[nodiscard]] std::optional<qint64> nextExpiry()
+    {
+        while (!expiryQueue.empty()) {
+            auto first = expiryQueue.begin();
+            auto current = expiryOf.constFind(first->second);
+            if (current != expiryOf.cend() && *current == first->first)
+                return first->first;
+            expiryQueue.erase(first);
+        }
+        return std::nullopt;
+    }
+    [[nodiscard]] QList<HoldId> dueHolds(qint64 nowMs)
+    {
+        QList<HoldId> due;
+        for (auto it = expiryQueue.begin(); it != expiryQueue.end() && it->first <= nowMs; ++it) {
+            auto current = expiryOf.constFind(it->second);
+            if (current != expiryOf.cend() && *current == it->first)
+                due.append(it->second);
+        }
+        return due;
+    }
+    void dropStale()
+    {
+        while (!expiryQueue.empty()) {
+            auto first = expiryQueue.begin();
+            auto current = expiryOf.constFind(first->second);
+            if (current != expiryOf.cend() && *current == first->first)
+                return;
+            expiryQueue.erase(first);
+        }
+    }
+
+    // Runs `body` in a savepoint. Its staged effects survive only if it succeeds; a storage
+    // failure marks the whole batch broken.
+    template <class T> Result<T> isolated(const std::function<Result<T>()> &body)
+    {
+        const std::size_t changeMark = changes.size();
+        const std::size_t afterMark = afterCommit.size();
+        auto savepoint = Savepoint::begin(*connection);
+        if (!savepoint) {
+            broken = true;
+            return std::unexpected(savepoint.error());
+        }
+        Result<T> result = body();
+        if (result) {
+            if (auto ok = savepoint->release(); !ok) {
+                broken = true;
+                return std::unexpected(ok.error());
+            }
+            return result;
+        }
+        savepoint->rollback();
+        changes.resize(changeMark);
+        afterCommit.resize(afterMark);
+        if (result.error().code == ErrorCode::StorageFailure ||
+            result.error().code == ErrorCode::Internal)
+            broken = true;
+        return result;
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Commands.
+
+struct BookingEngine::Command
+{
+    virtual ~Command() = default;
+    // The show whose seat map must be loaded before the batch starts, if any.
+    [[nodiscard]] virtual ShowId preload() const { return {}; }
+    virtual void execute() = 0;
+    virtual void complete(const Error *batchFailure) = 0;
+    virtual void refuse(const Error &error) = 0;
+};
+
+namespace {
+
+template <class T> struct TypedCommand final : BookingEngine::Command
+{
+    std::function<Result<T>()> body;
+    Completion<T> done;
+    WriterContext *writer = nullptr;
+    ShowId preloadShow;
+    Result<T> result = std::unexpected(Error::make(ErrorCode::Internal, QStringLiteral("not run")));
+
+    ShowId preload() const override { return preloadShow; }
+    void execute() override { result = writer->isolated<T>(body); }
+    void complete(const Error *batchFailure) override
+    {
+        if (batchFailure)
+            done(std::unexpected(*batchFailure));
+        else
+            done(std::move(result));
+    }
+    void refuse(const Error &error) override { done(std::unexpected(error)); }
+};
+
+// Small helpers around prepared statements of the writer connection.
+class Sql
+{
+public:
+    explicit Sql(Connection &c)
+        : m_connection(c)
+    {}
+
+    Result<QSqlQuery *> exec(const QString &sql, const QVariantList &values)
+    {
+        auto query = m_connection.prepare(sql);
+        if (!query)
+            return query;
+        for (int i = 0; i < values.size(); ++i)
+            (*query)->bindValue(i, values[i]);
+        if (auto ok = Connection::run(**query); !ok)
+            return std::unexpected(ok.error());
+        return query;
+    }
+    // Runs an UPDATE/INSERT/DELETE and returns the number of rows it changed.
+    Result<int> change(const QString &sql, const QVariantList &values)
+    {
+        auto query = exec(sql, values);
+        if (!query)
+            return std::unexpected(query.error());
+        const int rows = (*query)->numRowsAffected();
+        (*query)->finish();
+        return rows;
+    }
+
+private:
+    Connection &m_connection;
+};
+
+QString seatIdsJson(const QList<SeatId> &seats)
+{
+    QJsonArray array;
+    for (const SeatId &seat : seats)
+        array.append(seat.value());
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+QList<SeatId> seatIdsFromJson(const QString &json)
+{
+    QList<SeatId> seats;
+    const QJsonArray array = QJsonDocument::fromJson(json.toUtf8()).array();
+    for (const QJsonValue &value : array)
+        seats.append(SeatId(value.toString()));
+    return seats;
+}
+
+#define TRY(var, expr)                                                                             \
+    auto var = (expr);                                                                             \
+    if (!var)                                                                                      \
+        return std::unexpected(var.error());
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+BookingEngine::BookingEngine(EngineOptions options, const Clock &clock, TicketSigner signer)
+    : m_options(std::move(options))
+    , m_clock(clock)
+    , m_signer(std::move(signer))
+    , m_reads(std::make_unique<ReadConnections>(m_options.database))
+    , m_registry(std::make_unique<ShowRegistry>())
+    , m_writer(std::make_unique<WriterContext>())
+{}
+
+BookingEngine::~BookingEngine()
+{
+    close();
+}
+
+void BookingEngine::setChangeListener(ChangeListener listener)
+{
+    m_listener = std::move(listener);
+}
+
+Result<Connection *> BookingEngine::readConnection()
+{
+    return m_reads->forCurrentThread();
+}
+
+int BookingEngine::queuedCommands() const
+{
+    std::lock_guard lock(m_queueMutex);
+    return static_cast<int>(m_queue.size());
+}
+
+Result<std::shared_ptr<ShowState>> BookingEngine::showState(const ShowId &show)
+{
+    TRY(connection, readConnection());
+    return m_registry->get(show, **connection);
+}
+
+Result<QList<std::shared_ptr<ShowState>>> BookingEngine::allShows()
+{
+    TRY(connection, readConnection());
+    TRY(ids, m_registry->showIds(**connection));
+    QList<std::shared_ptr<ShowState>> states;
+    for (const ShowId &id : *ids) {
+        TRY(state, m_registry->get(id, **connection));
+        states.append(*state);
+    }
+    return states;
+}
+
+void BookingEngine::wake()
+{
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_wakeRequested = true;
+    }
+    m_queueChanged.notify_one();
+}
+
+void BookingEngine::close()
+{
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_stopping = true;
+    }
+    m_queueChanged.notify_one();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void BookingEngine::enqueue(std::unique_ptr<Command> command)
+{
+    std::unique_lock lock(m_queueMutex);
+    if (m_stopping || !m_thread.joinable()) {
+        lock.unlock();
+        command->refuse(
+            Error::make(ErrorCode::Overloaded, QStringLiteral("the server is stopping")));
+        return;
+    }
+    if (static_cast<int>(m_queue.size()) >= m_options.maxQueuedCommands) {
+        lock.unlock();
+        command->refuse(Error::make(ErrorCode::Overloaded,
+                                    QStringLiteral("too many requests are waiting; try again")));
+        return;
+    }
+    m_queue.push_back(std::move(command));
+    lock.unlock();
+    m_queueChanged.notify_one();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules. Each runs on the writer thread inside a savepoint of the batch transaction.
+
+namespace {
+
+constexpr int kAvailable = static_cast<int>(SeatState::Available);
+constexpr int kHeld = static_cast<int>(SeatState::Held);
+constexpr int kSold = static_cast<int>(SeatState::Sold);
+constexpr int kHoldActive = static_cast<int>(HoldState::Active);
+
+struct HoldRow
+{
+    ShowId show;
+    UserId user;
+    HoldState status = HoldState::Active;
+    qint64 expiryMs = 0;
+    qint64 totalCents = 0;
+    QString currency;
+    int seatCount = 0;
+    QList<SeatId> seats;
+};
+
+Result<std::optional<HoldRow>> readHold(Sql &sql, const HoldId &hold)
+{
+    TRY(query, sql.exec(QStringLiteral("SELECT show_id, user_id, status, expiry_time,"
+                                       " total_price_cents, currency, seat_count, seat_ids"
+                                       " FROM seat_hold WHERE hold_id = ?"),
+                        {hold.value()}));
+    QSqlQuery &q = **query;
+    if (!q.next()) {
+        q.finish();
+        return std::optional<HoldRow>();
+    }
+    HoldRow row;
+    row.show = ShowId(q.value(0).toString());
+    row.user = UserId(q.value(1).toString());
+    row.status = holdStateFromInt(q.value(2).toInt()).value_or(HoldState::Expired);
+    row.expiryMs = q.value(3).toLongLong();
+    row.totalCents = q.value(4).toLongLong();
+    row.currency = q.value(5).toString();
+    row.seatCount = q.value(6).toInt();
+    row.seats = seatIdsFromJson(q.value(7).toString());
+    q.finish();
+    return std::optional<HoldRow>(std::move(row));
+}
+
+struct OrderRow
+{
+    OrderId order;
+    HoldId hold;
+    ShowId show;
+    UserId user;
+    OrderState status = OrderState::Init;
+    qint64 amountCents = 0;
+    QString currency;
+    qint64 payByMs = 0;
+    qint64 createdMs = 0;
+    QString contactName;
+    QString contactPhone;
+};
+
+Result<std::optional<OrderRow>> readOrder(Sql &sql, const OrderId &order)
+{
+    TRY(query, sql.exec(QStringLiteral("SELECT hold_id, show_id, user_id, status, amount_cents,"
+                                       " currency, pay_by, created_at, contact_name, contact_phone"
+                                       " FROM ticket_order WHERE order_id = ?"),
+                        {order.value()}));
+    QSqlQuery &q = **query;
+    if (!q.next()) {
+        q.finish();
+        return std::optional<OrderRow>();
+    }
+    OrderRow row;
+    row.order = order;
+    row.hold = HoldId(q.value(0).toString());
+    row.show = ShowId(q.value(1).toString());
+    row.user = UserId(q.value(2).toString());
+    row.status = orderStateFromInt(q.value(3).toInt()).value_or(OrderState::Cancelled);
+    row.amountCents = q.value(4).toLongLong();
+    row.currency = q.value(5).toString();
+    row.payByMs = q.value(6).toLongLong();
+    row.createdMs = q.value(7).toLongLong();
+    row.contactName = q.value(8).toString();
+    row.contactPhone = q.value(9).toString();
+    q.finish();
+    return std::optional<OrderRow>(std::move(row));
+}
+
+Result<QList<TicketView>> readTickets(Sql &sql, const OrderId &order)
+{
+    TRY(query, sql.exec(QStringLiteral("SELECT ticket_code, seat_id, qr_payload, status"
+                                       " FROM issued_ticket WHERE order_id = ? ORDER BY seat_id"),
+                        {order.value()}));
+    QList<TicketView> tickets;
+    QSqlQuery &q = **query;
+    while (q.next()) {
+        const int status = q.value(3).toInt();
+        tickets.append(TicketView{TicketCode(q.value(0).toString()), SeatId(q.value(1).toString()),
+                                  q.value(2).toString(),
+                                  status == 1   ? QStringLiteral("VALID")
+                                  : status == 2 ? QStringLiteral("USED")
+                                                : QStringLiteral("REVOKED")});
+    }
+    q.finish();
+    return tickets;
+}
+
+Error holdGone(const HoldId &hold, HoldState state)
+{
+    switch (state) {
+    case HoldState::Expired:
+        return Error::make(ErrorCode::HoldExpired,
+                           QStringLiteral("hold %1 has expired").arg(hold.value()));
+    case HoldState::Released:
+        return Error::make(ErrorCode::HoldReleased,
+                           QStringLiteral("hold %1 was released").arg(hold.value()));
+    case HoldState::Confirmed:
+        return Error::make(ErrorCode::Conflict,
+                           QStringLiteral("hold %1 is already paid for").arg(hold.value()));
+    case HoldState::Active:
+        break;
+    }
+    return Error::make(ErrorCode::Internal, QStringLiteral("hold %1 is active").arg(hold.value()));
+}
+
+} // namespace
+
+namespace Rules {
+
+// Ends an ACTIVE hold by expiry or release: an order waiting for payment on it is cancelled and
+// its seats go back to AVAILABLE. Returns false when the hold was not ACTIVE (or not yet due,
+// for an expiry): nothing changed.
+Result<bool> endHold(WriterContext &writer, const HoldId &hold, HoldEvent event, qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    const HoldState target = *nextState(HoldState::Active, event);
+    const OrderEvent orderEvent =
+        event == HoldEvent::Expire ? OrderEvent::PaymentWindowClosed : OrderEvent::Cancel;
+    const int cancelled = static_cast<int>(*nextState(OrderState::PendingPay, orderEvent));
+
+    const QString guard =
+        event == HoldEvent::Expire ? QStringLiteral(" AND expiry_time <= ?") : QString();
+    QVariantList holdArgs{static_cast<int>(target), nowMs, hold.value(), kHoldActive};
+    if (event == HoldEvent::Expire)
+        holdArgs.append(nowMs);
+    TRY(ended, sql.change(QStringLiteral("UPDATE seat_hold SET status = ?, updated_at = ?"
+                                         " WHERE hold_id = ? AND status = ?") +
+                              guard,
+                          holdArgs));
+    if (*ended == 0)
+        return false;
+
+    TRY(cancelledOrders,
+        sql.change(QStringLiteral("UPDATE ticket_order SET status = ?,"
+                                  " updated_at = ? WHERE hold_id = ? AND status = ?"),
+                   {cancelled, nowMs, hold.value(), static_cast<int>(OrderState::PendingPay)}));
+    if (*cancelledOrders > 0)
+        qCInfo(lcCore) << "order on hold" << hold.value() << "cancelled: payment window closed";
+
+    TRY(showQuery, sql.exec(QStringLiteral("SELECT show_id FROM seat_hold WHERE hold_id = ?"),
+                            {hold.value()}));
+    ShowId show;
+    if ((*showQuery)->next())
+        show = ShowId((*showQuery)->value(0).toString());
+    (*showQuery)->finish();
+
+    TRY(seats, sql.exec(QStringLiteral("SELECT seat_index FROM seat_inventory"
+                                       " WHERE hold_id = ? AND status = ?"),
+                        {hold.value(), kHeld}));
+    std::vector<int> indexes;
+    while ((*seats)->next())
+        indexes.push_back((*seats)->value(0).toInt());
+    (*seats)->finish();
+
+    TRY(freed, sql.change(QStringLiteral("UPDATE seat_inventory SET status = ?, hold_id = NULL,"
+                                         " version = version + 1, updated_at = ?"
+                                         " WHERE hold_id = ? AND status = ?"),
+                          {kAvailable, nowMs, hold.value(), kHeld}));
+    if (*freed != static_cast<int>(indexes.size()))
+        return fail(ErrorCode::Internal, QStringLiteral("hold %1 freed %2 seats, expected %3")
+                                             .arg(hold.value())
+                                             .arg(*freed)
+                                             .arg(indexes.size()));
+    writer.changes.push_back(StagedChange{show, SeatState::Available, std::move(indexes)});
+    writer.afterCommit.push_back([&writer, hold] { writer.unschedule(hold); });
+    return true;
+}
+
+Result<HoldConfirmation> placeHold(WriterContext &writer, const EngineOptions &options,
+                                   const ShowState &state, const HoldCommand &command, qint64 nowMs)
+{
+    const ShowInfo &info = state.info();
+    if (info.status != 1 || nowMs < info.saleStartMs || nowMs >= info.saleEndMs)
+        return fail(ErrorCode::Conflict,
+                    QStringLiteral("show %1 is not on sale now").arg(info.id.value()));
+    if (command.holdSeconds < options.minHoldSeconds ||
+        command.holdSeconds > options.maxHoldSeconds)
+        return fail(ErrorCode::BadRequest, QStringLiteral("holdSeconds must be between %1 and %2")
+                                               .arg(options.minHoldSeconds)
+                                               .arg(options.maxHoldSeconds));
+    if (command.seats.isEmpty())
+        return fail(ErrorCode::BadRequest, QStringLiteral("seatIds must name at least one seat"));
+    if (command.seats.size() > options.maxSeatsPerHold)
+        return fail(
+            ErrorCode::BadRequest,
+            QStringLiteral("at most %1 seats may be held at once").arg(options.maxSeatsPerHold));
+
+    QList<int> indexes;
+    QJsonArray unknown;
+    QSet<int> seen;
+    for (const SeatId &seat : command.seats) {
+        const int index = state.layout().indexOf(seat);
+        if (index < 0) {
+            unknown.append(seat.value());
+            continue;
+        }
+        if (seen.contains(index))
+            return fail(ErrorCode::BadRequest,
+                        QStringLiteral("seat %1 is listed twice").arg(seat.value()));
+        seen.insert(index);
+        indexes.append(index);
+    }
+    if (!unknown.isEmpty())
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("show %1 has no such seats").arg(info.id.value()),
+                    QJsonObject{{QStringLiteral("seatIds"), unknown}});
+
+    auto unavailable = [&](const QList<int> &taken) {
+        QJsonArray ids;
+        for (int index : taken)
+            ids.append(state.layout().seats()[static_cast<std::size_t>(index)].id.value());
+        return fail(
+            ErrorCode::SeatUnavailable,
+            QStringLiteral("%1 of the requested seats are no longer available").arg(taken.size()),
+            QJsonObject{{QStringLiteral("seatIds"), ids}});
+    };
+    // The cache answers most conflicts without touching the database.
+    if (const QList<int> taken = state.unavailableAmong(indexes); !taken.isEmpty())
+        return unavailable(taken);
+
+    std::sort(indexes.begin(), indexes.end());
+    const HoldId hold(newId(u"HOLD_"));
+    Sql sql(*writer.connection);
+    QList<int> taken;
+    qint64 total = 0;
+    for (int index : indexes) {
+        TRY(rows, sql.change(QStringLiteral("UPDATE seat_inventory SET status = ?, hold_id = ?,"
+                                            " version = version + 1, updated_at = ?"
+                                            " WHERE show_id = ? AND seat_index = ? AND status = ?"),
+                             {kHeld, hold.value(), nowMs, info.id.value(), index, kAvailable}));
+        if (*rows != 1)
+            taken.append(index);
+        total += state.priceCents(index);
+    }
+    if (!taken.isEmpty())
+        return unavailable(taken);
+
+    QList<SeatId> seats;
+    for (int index : indexes)
+        seats.append(state.layout().seats()[static_cast<std::size_t>(index)].id);
+    const qint64 expiry = nowMs + qint64(command.holdSeconds) * 1000;
+    TRY(inserted,
+        sql.change(
+            QStringLiteral("INSERT INTO seat_hold (hold_id, show_id, user_id, seat_ids,"
+                           " seat_count, total_price_cents, currency, status, expiry_time,"
+                           " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            {hold.value(), info.id.value(), command.user.value(), seatIdsJson(seats),
+             static_cast<int>(seats.size()), total, info.currency, kHoldActive, expiry, nowMs,
+             nowMs}));
+    Q_UNUSED(inserted);
+
+    writer.changes.push_back(
+        StagedChange{info.id, SeatState::Held, std::vector<int>(indexes.begin(), indexes.end())});
+    writer.afterCommit.push_back([&writer, hold, expiry] { writer.schedule(hold, expiry); });
+
+    TRY(money, Money::fromMinor(total, info.currency));
+    return HoldConfirmation{hold, info.id, seats, expiry, *money};
+}
+
+Result<ReleaseOutcome> releaseHold(WriterContext &writer, const ReleaseCommand &command,
+                                   qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    TRY(row, readHold(sql, command.hold));
+    if (!*row)
+        return fail(ErrorCode::NotFound, QStringLiteral("no hold %1").arg(command.hold.value()));
+    const HoldRow &hold = **row;
+    if (hold.user != command.actor && !command.mayReleaseAnyHold)
+        return fail(ErrorCode::Forbidden,
+                    QStringLiteral("hold %1 belongs to another user").arg(command.hold.value()));
+    switch (hold.status) {
+    case HoldState::Released:
+    case HoldState::Expired:
+        // Releasing twice is harmless: the seats are already free.
+        return ReleaseOutcome{command.hold, hold.status, hold.seats};
+    case HoldState::Confirmed:
+        return std::unexpected(holdGone(command.hold, hold.status));
+    case HoldState::Active:
+        break;
+    }
+    TRY(ended, endHold(writer, command.hold, HoldEvent::Release, nowMs));
+    if (!*ended)
+        return fail(ErrorCode::Conflict,
+                    QStringLiteral("hold %1 changed meanwhile").arg(command.hold.value()));
+    return ReleaseOutcome{command.hold, HoldState::Released, hold.seats};
+}
+
+Result<OrderCreated> createOrder(WriterContext &writer, const EngineOptions &options,
+                                 const OrderCommand &command, qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    TRY(existing, sql.exec(QStringLiteral("SELECT order_id, hold_id, request_hash, create_response,"
+                                          " amount_cents, currency, pay_by FROM ticket_order"
+                                          " WHERE idempotency_key = ?"),
+                           {command.idempotencyKey}));
+    if ((*existing)->next()) {
+        QSqlQuery &q = **existing;
+        const bool sameRequest = q.value(2).toString().toLatin1() == command.requestHash.toHex();
+        OrderCreated replay;
+        replay.order = OrderId(q.value(0).toString());
+        replay.hold = HoldId(q.value(1).toString());
+        replay.responseJson = q.value(3).toString().toUtf8();
+        const qint64 amount = q.value(4).toLongLong();
+        const QString currency = q.value(5).toString();
+        replay.payByMs = q.value(6).toLongLong();
+        q.finish();
+        if (!sameRequest)
+            return fail(ErrorCode::IdempotencyMismatch,
+                        QStringLiteral("idempotency key %1 was used with a different request")
+                            .arg(command.idempotencyKey));
+        TRY(money, Money::fromMinor(amount, currency));
+        replay.amount = *money;
+        replay.replayed = true;
+        return replay;
+    }
+    (*existing)->finish();
+
+    TRY(row, readHold(sql, command.hold));
+    if (!*row)
+        return fail(ErrorCode::NotFound, QStringLiteral("no hold %1").arg(command.hold.value()));
+    const HoldRow &hold = **row;
+    if (hold.user != command.user)
+        return fail(ErrorCode::Forbidden,
+                    QStringLiteral("hold %1 belongs to another user").arg(command.hold.value()));
+    if (hold.status != HoldState::Active)
+        return std::unexpected(holdGone(command.hold, hold.status));
+    if (hold.expiryMs <= nowMs)
+        return std::unexpected(holdGone(command.hold, HoldState::Expired));
+
+    TRY(other, sql.exec(QStringLiteral("SELECT order_id FROM ticket_order WHERE hold_id = ?"),
+                        {command.hold.value()}));
+    if ((*other)->next()) {
+        const QString otherOrder = (*other)->value(0).toString();
+        (*other)->finish();
+        return fail(
+            ErrorCode::Conflict,
+            QStringLiteral("hold %1 already has order %2").arg(command.hold.value(), otherOrder),
+            QJsonObject{{QStringLiteral("orderId"), otherOrder}});
+    }
+    (*other)->finish();
+
+    // The hold lives on until the payment window closes (DESIGN.md §3.2, issue: a hold with an
+    // order awaiting payment is kept until the order's payment window closes).
+    const qint64 payBy =
+        std::max(hold.expiryMs, nowMs + qint64(options.paymentWindowSeconds) * 1000);
+    TRY(extended,
+        sql.change(QStringLiteral("UPDATE seat_hold SET expiry_time = ?, updated_at = ?"
+                                  " WHERE hold_id = ? AND status = ? AND expiry_time > ?"),
+                   {payBy, nowMs, command.hold.value(), kHoldActive, nowMs}));
+    if (*extended != 1)
+        return std::unexpected(holdGone(command.hold, HoldState::Expired));
+
+    const OrderState status = *nextState(OrderState::Init, OrderEvent::Submit);
+    const OrderId order(newId(u"ORD_"));
+    TRY(money, Money::fromMinor(hold.totalCents, hold.currency));
+    const QJsonObject response{
+        {QStringLiteral("orderId"), order.value()},
+        {QStringLiteral("holdId"), command.hold.value()},
+        {QStringLiteral("status"), wireName(status)},
+        {QStringLiteral("amountCents"), hold.totalCents},
+        {QStringLiteral("currency"), hold.currency},
+        {QStringLiteral("payBy"), isoUtc(payBy)},
+    };
+    const QByteArray responseJson = QJsonDocument(response).toJson(QJsonDocument::Compact);
+    TRY(inserted,
+        sql.change(QStringLiteral("INSERT INTO ticket_order (order_id, hold_id, show_id, user_id,"
+                                  " amount_cents, currency, status, idempotency_key, request_hash,"
+                                  " create_response, contact_name, contact_phone, pay_by,"
+                                  " created_at, updated_at)"
+                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                   {order.value(), command.hold.value(), hold.show.value(), command.user.value(),
+                    hold.totalCents, hold.currency, static_cast<int>(status),
+                    command.idempotencyKey, QString::fromLatin1(command.requestHash.toHex()),
+                    QString::fromUtf8(responseJson), command.contactName, command.contactPhone,
+                    payBy, nowMs, nowMs}));
+    Q_UNUSED(inserted);
+    const HoldId holdId = command.hold;
+    writer.afterCommit.push_back([&writer, holdId, payBy] { writer.schedule(holdId, payBy); });
+    return OrderCreated{order, command.hold, *money, payBy, responseJson, false};
+}
+
+// Signs and records one ticket per seat, then moves the order PAID -> TICKETED.
+Result<QList<TicketView>> issueTickets(WriterContext &writer, const TicketSigner &signer,
+                                       const EngineOptions &options, const OrderRow &order,
+                                       qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    TRY(start, sql.exec(QStringLiteral("SELECT start_time FROM event_show WHERE show_id = ?"),
+                        {order.show.value()}));
+    qint64 validUntil = nowMs;
+    if ((*start)->next())
+        validUntil = (*start)->value(0).toLongLong() + options.ticketGraceMs;
+    (*start)->finish();
+
+    TRY(seatQuery, sql.exec(QStringLiteral("SELECT seat_id FROM seat_inventory"
+                                           " WHERE show_id = ? AND order_id = ? AND status = ?"
+                                           " ORDER BY seat_index"),
+                            {order.show.value(), order.order.value(), kSold}));
+    QList<SeatId> seats;
+    while ((*seatQuery)->next())
+        seats.append(SeatId((*seatQuery)->value(0).toString()));
+    (*seatQuery)->finish();
+
+    QList<TicketView> tickets;
+    for (const SeatId &seat : seats) {
+        const TicketCode code(newId(u"T"));
+        TicketClaims claims;
+        claims.keyId = signer.keyId();
+        claims.show = order.show;
+        claims.seat = seat;
+        claims.order = order.order;
+        claims.ticket = code;
+        claims.validUntilMs = validUntil;
+        TRY(payload, signer.sign(claims));
+        TRY(inserted, sql.change(QStringLiteral("INSERT INTO issued_ticket (ticket_code, order_id,"
+                                                " show_id, seat_id, qr_payload, status, created_at)"
+                                                " VALUES (?, ?, ?, ?, ?, 1, ?)"),
+                                 {code.value(), order.order.value(), order.show.value(),
+                                  seat.value(), *payload, nowMs}));
+        Q_UNUSED(inserted);
+        tickets.append(TicketView{code, seat, *payload, QStringLiteral("VALID")});
+    }
+    const int ticketed = static_cast<int>(*nextState(OrderState::Paid, OrderEvent::IssueTickets));
+    TRY(moved,
+        sql.change(QStringLiteral("UPDATE ticket_order SET status = ?, updated_at = ?"
+                                  " WHERE order_id = ? AND status = ?"),
+                   {ticketed, nowMs, order.order.value(), static_cast<int>(OrderState::Paid)}));
+    if (*moved != 1)
+        return fail(ErrorCode::Conflict,
+                    QStringLiteral("order %1 is not PAID").arg(order.order.value()));
+    return tickets;
+}
+
+struct PaymentFacts
+{
+    PaymentId payment;
+    QString source;
+    QString method;
+    qint64 tenderedCents = 0;
+    qint64 changeCents = 0;
+    QString reference;
+    QString recordedBy;
+};
+
+Result<> recordPayment(Sql &sql, const PaymentFacts &facts, const OrderRow &order,
+                       qint64 amountCents, const QString &status, bool refundRequired,
+                       const QString &note, qint64 nowMs)
+{
+    TRY(inserted,
+        sql.change(QStringLiteral("INSERT INTO payment (payment_id, order_id, source, method,"
+                                  " status, amount_cents, tendered_cents, change_cents, reference,"
+                                  " recorded_by, refund_required, note, received_at)"
+                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                   {facts.payment.value(), order.order.value(), facts.source, facts.method, status,
+                    amountCents, facts.tenderedCents, facts.changeCents, facts.reference,
+                    facts.recordedBy, refundRequired ? 1 : 0, note, nowMs}));
+    Q_UNUSED(inserted);
+    return {};
+}
+
+// PENDING_PAY -> PAID (hold CONFIRMED, seats SOLD) -> TICKETED. Ticketing happens in a nested
+// savepoint: if it fails the payment still stands and the sweep tickets the order later.
+Result<PaymentOutcome> applyPayment(WriterContext &writer, const TicketSigner &signer,
+                                    const EngineOptions &options, const OrderRow &order,
+                                    const PaymentFacts &facts, qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    if (auto ok = recordPayment(sql, facts, order, order.amountCents, QStringLiteral("APPLIED"),
+                                false, {}, nowMs);
+        !ok)
+        return std::unexpected(ok.error());
+    const int paid =
+        static_cast<int>(*nextState(OrderState::PendingPay, OrderEvent::PaymentSucceeded));
+    TRY(orderRows, sql.change(QStringLiteral("UPDATE ticket_order SET status = ?, payment_id = ?,"
+                                             " updated_at = ? WHERE order_id = ? AND status = ?"),
+                              {paid, facts.payment.value(), nowMs, order.order.value(),
+                               static_cast<int>(OrderState::PendingPay)}));
+    if (*orderRows != 1)
+        return fail(ErrorCode::Conflict,
+                    QStringLiteral("order %1 is not awaiting payment").arg(order.order.value()));
+    const int confirmed = static_cast<int>(*nextState(HoldState::Active, HoldEvent::Confirm));
+    TRY(holdRows, sql.change(QStringLiteral("UPDATE seat_hold SET status = ?, updated_at = ?"
+                                            " WHERE hold_id = ? AND status = ?"),
+                             {confirmed, nowMs, order.hold.value(), kHoldActive}));
+    if (*holdRows != 1)
+        return fail(ErrorCode::Conflict,
+                    QStringLiteral("hold %1 is no longer active").arg(order.hold.value()));
+
+    TRY(seatQuery, sql.exec(QStringLiteral("SELECT seat_index FROM seat_inventory"
+                                           " WHERE hold_id = ? AND status = ?"),
+                            {order.hold.value(), kHeld}));
+    std::vector<int> indexes;
+    while ((*seatQuery)->next())
+        indexes.push_back((*seatQuery)->value(0).toInt());
+    (*seatQuery)->finish();
+    TRY(sold, sql.change(QStringLiteral("UPDATE seat_inventory SET status = ?, order_id = ?,"
+                                        " version = version + 1, updated_at = ?"
+                                        " WHERE hold_id = ? AND status = ?"),
+                         {kSold, order.order.value(), nowMs, order.hold.value(), kHeld}));
+    if (*sold != static_cast<int>(indexes.size()) || indexes.empty())
+        return fail(ErrorCode::Internal, QStringLiteral("hold %1 sold %2 of %3 seats")
+                                             .arg(order.hold.value())
+                                             .arg(*sold)
+                                             .arg(indexes.size()));
+    writer.changes.push_back(StagedChange{order.show, SeatState::Sold, std::move(indexes)});
+    const HoldId hold = order.hold;
+    writer.afterCommit.push_back([&writer, hold] { writer.unschedule(hold); });
+
+    PaymentOutcome outcome;
+    outcome.payment = facts.payment;
+    outcome.order = order.order;
+    outcome.result = PaymentResult::Applied;
+    outcome.orderStatus = OrderState::Paid;
+    TRY(money, Money::fromMinor(order.amountCents, order.currency));
+    outcome.amount = *money;
+    outcome.tenderedCents = facts.tenderedCents;
+    outcome.changeCents = facts.changeCents;
+
+    const std::size_t changeMark = writer.changes.size();
+    const std::size_t afterMark = writer.afterCommit.size();
+    auto nested = Savepoint::begin(*writer.connection);
+    if (!nested)
+        return std::unexpected(nested.error());
+    auto tickets = issueTickets(writer, signer, options, order, nowMs);
+    if (tickets) {
+        if (auto ok = nested->release(); !ok)
+            return std::unexpected(ok.error());
+        outcome.orderStatus = OrderState::Ticketed;
+        outcome.tickets = *tickets;
+    } else {
+        nested->rollback();
+        writer.changes.resize(changeMark);
+        writer.afterCommit.resize(afterMark);
+        qCWarning(lcCore).noquote() << "order" << order.order.value()
+                                    << "is paid but not ticketed yet:" << tickets.error().message;
+    }
+    return outcome;
+}
+
+Result<PaymentOutcome> tender(WriterContext &writer, const TicketSigner &signer,
+                              const EngineOptions &options, const TenderCommand &command,
+                              qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    TRY(row, readOrder(sql, command.order));
+    if (!*row)
+        return fail(ErrorCode::NotFound, QStringLiteral("no order %1").arg(command.order.value()));
+    const OrderRow &order = **row;
+    switch (order.status) {
+    case OrderState::Paid:
+    case OrderState::Ticketed:
+        return fail(ErrorCode::Conflict,
+                    QStringLiteral("order %1 is already paid").arg(command.order.value()),
+                    QJsonObject{{QStringLiteral("status"), wireName(order.status)}});
+    case OrderState::Cancelled:
+        return fail(ErrorCode::OrderExpired,
+                    QStringLiteral("order %1 was cancelled: its payment window closed")
+                        .arg(command.order.value()));
+    case OrderState::Refunded:
+    case OrderState::Init:
+        return fail(ErrorCode::Conflict, QStringLiteral("order %1 cannot be paid (%2)")
+                                             .arg(command.order.value(), wireName(order.status)));
+    case OrderState::PendingPay:
+        break;
+    }
+    if (order.payByMs <= nowMs)
+        return fail(
+            ErrorCode::OrderExpired,
+            QStringLiteral("order %1: the payment window closed").arg(command.order.value()));
+    PaymentFacts facts;
+    facts.payment = PaymentId(newId(u"PAY_"));
+    facts.source = QStringLiteral("BOX_OFFICE");
+    facts.method = wireName(command.method);
+    facts.reference = command.reference;
+    facts.recordedBy = command.clerk.value();
+    if (command.method == PaymentMethod::Cash) {
+        if (command.tenderedCents < order.amountCents)
+            return fail(ErrorCode::BadRequest,
+                        QStringLiteral("%1 tendered is less than the %2 due")
+                            .arg(command.tenderedCents)
+                            .arg(order.amountCents),
+                        QJsonObject{{QStringLiteral("amountCents"), order.amountCents}});
+        facts.tenderedCents = command.tenderedCents;
+        facts.changeCents = command.tenderedCents - order.amountCents;
+    } else {
+        facts.tenderedCents = order.amountCents;
+    }
+    return applyPayment(writer, signer, options, order, facts, nowMs);
+}
+
+Result<PaymentOutcome> paymentCallback(WriterContext &writer, const TicketSigner &signer,
+                                       const EngineOptions &options, const CallbackCommand &command,
+                                       qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    TRY(row, readOrder(sql, command.order));
+    if (!*row)
+        return fail(ErrorCode::NotFound, QStringLiteral("no order %1").arg(command.order.value()));
+    const OrderRow &order = **row;
+
+    PaymentOutcome outcome;
+    outcome.payment = command.payment;
+    outcome.order = command.order;
+    TRY(money, Money::fromMinor(order.amountCents, order.currency));
+    outcome.amount = *money;
+
+    TRY(seen, sql.exec(QStringLiteral("SELECT status FROM payment WHERE payment_id = ?"
+                                      " AND order_id = ?"),
+                       {command.payment.value(), command.order.value()}));
+    if ((*seen)->next()) {
+        (*seen)->finish();
+        outcome.result = PaymentResult::Duplicate;
+        outcome.orderStatus = order.status;
+        TRY(tickets, readTickets(sql, order.order));
+        outcome.tickets = *tickets;
+        return outcome;
+    }
+    (*seen)->finish();
+
+    if (command.amountCents != order.amountCents)
+        return fail(ErrorCode::AmountMismatch,
+                    QStringLiteral("callback amount %1 differs from order amount %2")
+                        .arg(command.amountCents)
+                        .arg(order.amountCents));
+
+    PaymentFacts facts;
+    facts.payment = command.payment;
+    facts.source = QStringLiteral("CALLBACK");
+    facts.method = QStringLiteral("CARD");
+    facts.tenderedCents = command.amountCents;
+    facts.recordedBy = QStringLiteral("acquirer");
+
+    if (!command.success) {
+        if (auto ok = recordPayment(sql, facts, order, command.amountCents,
+                                    QStringLiteral("FAILED"), false, {}, nowMs);
+            !ok)
+            return std::unexpected(ok.error());
+        outcome.result = PaymentResult::FailureRecorded;
+        outcome.orderStatus = order.status;
+        return outcome;
+    }
+
+    if (order.status == OrderState::PendingPay && order.payByMs > nowMs)
+        return applyPayment(writer, signer, options, order, facts, nowMs);
+
+    // Money for an order that cannot be sold any more (window closed, already paid by another
+    // payment, refunded): keep the record and flag it so the money goes back. Never sell twice.
+    if (order.status == OrderState::PendingPay) {
+        TRY(ended, endHold(writer, order.hold, HoldEvent::Expire, nowMs));
+        Q_UNUSED(ended);
+    }
+    const QString note = QStringLiteral("payment arrived for order in state %1 after %2")
+                             .arg(wireName(order.status), isoUtc(order.payByMs));
+    if (auto ok = recordPayment(sql, facts, order, command.amountCents,
+                                QStringLiteral("REFUND_REQUIRED"), true, note, nowMs);
+        !ok)
+        return std::unexpected(ok.error());
+    qCWarning(lcCore).noquote() << "payment" << command.payment.value() << "for order"
+                                << command.order.value() << "flagged for refund:" << note;
+    TRY(now, readOrder(sql, command.order));
+    outcome.result = PaymentResult::RefundRequired;
+    outcome.orderStatus = (*now)->status;
+    return outcome;
+}
+
+Result<VerifyOutcome> verifyTicket(WriterContext &writer, const VerifyCommand &command,
+                                   qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    VerifyOutcome outcome;
+    outcome.ticket = command.ticket;
+    outcome.show = command.show;
+    outcome.seat = command.seat;
+    outcome.order = command.order;
+    TRY(query, sql.exec(QStringLiteral("SELECT order_id, show_id, seat_id, status, used_at,"
+                                       " used_by FROM issued_ticket WHERE ticket_code = ?"),
+                        {command.ticket.value()}));
+    QSqlQuery &q = **query;
+    if (!q.next()) {
+        q.finish();
+        outcome.result = ScanResult::Forged;
+        outcome.reason = QStringLiteral("no such ticket was issued");
+        return outcome;
+    }
+    const bool matches = q.value(0).toString() == command.order.value() &&
+                         q.value(1).toString() == command.show.value() &&
+                         q.value(2).toString() == command.seat.value();
+    const int status = q.value(3).toInt();
+    outcome.usedAtMs = q.value(4).toLongLong();
+    outcome.usedBy = q.value(5).toString();
+    q.finish();
+    if (!matches) {
+        outcome.result = ScanResult::Forged;
+        outcome.reason = QStringLiteral("the ticket's details do not match its record");
+        return outcome;
+    }
+    if (status == 3) {
+        outcome.result = ScanResult::Revoked;
+        return outcome;
+    }
+    TRY(used, sql.change(QStringLiteral("UPDATE issued_ticket SET status = 2, used_at = ?,"
+                                        " used_by = ? WHERE ticket_code = ? AND status = 1"),
+                         {nowMs, command.scanner.value(), command.ticket.value()}));
+    if (*used == 1) {
+        outcome.result = ScanResult::Valid;
+        outcome.usedAtMs = nowMs;
+        outcome.usedBy = command.scanner.value();
+    } else {
+        outcome.result = ScanResult::AlreadyUsed;
+    }
+    return outcome;
+}
+
+// The compensating scan of seed §13.3: expires every ACTIVE hold past its expiry_time found in
+// the database (not only those the writer scheduled), and tickets orders left PAID.
+Result<int> sweep(WriterContext &writer, const TicketSigner &signer, const EngineOptions &options,
+                  qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    TRY(query, sql.exec(QStringLiteral("SELECT hold_id FROM seat_hold WHERE status = ?"
+                                       " AND expiry_time <= ? ORDER BY expiry_time"),
+                        {kHoldActive, nowMs}));
+    QList<HoldId> due;
+    while ((*query)->next())
+        due.append(HoldId((*query)->value(0).toString()));
+    (*query)->finish();
+    int expired = 0;
+    for (const HoldId &hold : due) {
+        TRY(ended, endHold(writer, hold, HoldEvent::Expire, nowMs));
+        expired += *ended ? 1 : 0;
+    }
+    TRY(paid, sql.exec(QStringLiteral("SELECT order_id FROM ticket_order WHERE status = ?"),
+                       {static_cast<int>(OrderState::Paid)}));
+    QList<OrderId> unticketed;
+    while ((*paid)->next())
+        unticketed.append(OrderId((*paid)->value(0).toString()));
+    (*paid)->finish();
+    for (const OrderId &id : unticketed) {
+        TRY(row, readOrder(sql, id));
+        if (!*row)
+            continue;
+        const std::size_t changeMark = writer.changes.size();
+        auto nested = Savepoint::begin(*writer.connection);
+        if (!nested)
+            return std::unexpected(nested.error());
+        if (auto tickets = issueTickets(writer, signer, options, **row, nowMs); tickets) {
+            if (auto ok = nested->release(); !ok)
+                return std::unexpected(ok.error());
+            qCInfo(lcCore) << "ticketed paid order" << id.value();
+        } else {
+            nested->rollback();
+            writer.changes.resize(changeMark);
+            qCWarning(lcCore).noquote()
+                << "order" << id.value() << "still not ticketed:" << tickets.error().message;
+        }
+    }
+    return expired;
+}
+
+} // namespace Rules
+
+// ---------------------------------------------------------------------------------------------
+// Queueing the commands.
+
+namespace {
+
+template <class T>
+std::unique_ptr<TypedCommand<T>> makeCommand(WriterContext *writer, Completion<T> done)
+{
+    auto command = std::make_unique<TypedCommand<T>>();
+    command->writer = writer;
+    command->done = std::move(done);
+    return command;
+}
+
+} // namespace
+
+void BookingEngine::hold(HoldCommand command, Completion<HoldConfirmation> done)
+{
+    auto typed = makeCommand<HoldConfirmation>(m_writer.get(), std::move(done));
+    typed->preloadShow = command.show;
+    typed->body = [this, command = std::move(command)]() -> Result<HoldConfirmation> {
+        TRY(state, m_registry->get(command.show, *m_writer->connection));
+        return Rules::placeHold(*m_writer, m_options, **state, command, m_clock.nowMs());
+    };
+    enqueue(std::move(typed));
+}
+
+void BookingEngine::release(ReleaseCommand command, Completion<ReleaseOutcome> done)
+{
+    auto typed = makeCommand<ReleaseOutcome>(m_writer.get(), std::move(done));
+    typed->body = [this, command = std::move(command)] {
+        return Rules::releaseHold(*m_writer, command, m_clock.nowMs());
+    };
+    enqueue(std::move(typed));
+}
+
+void BookingEngine::createOrder(OrderCommand command, Completion<OrderCreated> done)
+{
+    auto typed = makeCommand<OrderCreated>(m_writer.get(), std::move(done));
+    typed->body = [this, command = std::move(command)] {
+        return Rules::createOrder(*m_writer, m_options, command, m_clock.nowMs());
+    };
+    enqueue(std::move(typed));
+}
+
+void BookingEngine::tender(TenderCommand command, Completion<PaymentOutcome> done)
+{
+    auto typed = makeCommand<PaymentOutcome>(m_writer.get(), std::move(done));
+    typed->body = [this, command = std::move(command)] {
+        return Rules::tender(*m_writer, m_signer, m_options, command, m_clock.nowMs());
+    };
+    enqueue(std::move(typed));
+}
+
+void BookingEngine::paymentCallback(CallbackCommand command, Completion<PaymentOutcome> done)
+{
+    auto typed = makeCommand<PaymentOutcome>(m_writer.get(), std::move(done));
+    typed->body = [this, command = std::move(command)] {
+        return Rules::paymentCallback(*m_writer, m_signer, m_options, command, m_clock.nowMs());
+    };
+    enqueue(std::move(typed));
+}
+
+void BookingEngine::verifyTicket(VerifyCommand command, Completion<VerifyOutcome> done)
+{
+    auto typed = makeCommand<VerifyOutcome>(m_writer.get(), std::move(done));
+    typed->body = [this, command = std::move(command)] {
+        return Rules::verifyTicket(*m_writer, command, m_clock.nowMs());
+    };
+    enqueue(std::move(typed));
+}
+
+void BookingEngine::sweepNow(Completion<int> done)
+{
+    auto typed = makeCommand<int>(m_writer.get(), std::move(done));
+    typed->body = [this] { return Rules::sweep(*m_writer, m_signer, m_options, m_clock.nowMs()); };
+    enqueue(std::move(typed));
+}
+
+Result<OrderView> BookingEngine::order(const OrderId &orderId)
+{
+    TRY(connection, readConnection());
+    Sql sql(**connection);
+    TRY(row, readOrder(sql, orderId));
+    if (!*row)
+        return fail(ErrorCode::NotFound, QStringLiteral("no order %1").arg(orderId.value()));
+    const OrderRow &o = **row;
+    OrderView view;
+    view.order = o.order;
+    view.hold = o.hold;
+    view.show = o.show;
+    view.user = o.user;
+    view.status = o.status;
+    TRY(money, Money::fromMinor(o.amountCents, o.currency));
+    view.amount = *money;
+    view.payByMs = o.payByMs;
+    view.createdMs = o.createdMs;
+    view.contactName = o.contactName;
+    view.contactPhone = o.contactPhone;
+    TRY(hold, readHold(sql, o.hold));
+    if (*hold)
+        view.seats = (*hold)->seats;
+    TRY(tickets, readTickets(sql, o.order));
+    view.tickets = *tickets;
+    TRY(payments, sql.exec(QStringLiteral("SELECT payment_id, source, method, status, amount_cents,"
+                                          " tendered_cents, change_cents, received_at FROM payment"
+                                          " WHERE order_id = ? ORDER BY received_at"),
+                           {orderId.value()}));
+    while ((*payments)->next()) {
+        QSqlQuery &q = **payments;
+        view.payments.append(PaymentRecord{PaymentId(q.value(0).toString()), q.value(1).toString(),
+                                           q.value(2).toString(), q.value(3).toString(),
+                                           q.value(4).toLongLong(), q.value(5).toLongLong(),
+                                           q.value(6).toLongLong(), q.value(7).toLongLong()});
+    }
+    (*payments)->finish();
+    return view;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening, recovery and the writer loop.
+
+Result<> BookingEngine::open()
+{
+    if (m_thread.joinable())
+        return fail(ErrorCode::Internal, QStringLiteral("the booking engine is already open"));
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_stopping = false;
+    }
+    // A Qt SQL connection belongs to the thread that opened it, so the writer opens its own,
+    // migrates and schedules the active holds before it reports back.
+    std::promise<Result<>> started;
+    auto ready = started.get_future();
+    m_thread = std::thread([this, &started] {
+        auto prepared = prepareWriter();
+        const bool ok = prepared.has_value();
+        started.set_value(std::move(prepared));
+        if (ok)
+            writerMain();
+        m_writer->connection.reset();
+    });
+    Result<> result = ready.get();
+    if (!result) {
+        m_thread.join();
+        return result;
+    }
+    return {};
+}
+
+Result<> BookingEngine::prepareWriter()
+{
+    auto connection = Connection::open(
+        m_options.database,
+        QStringLiteral("boxoffice-writer-%1").arg(reinterpret_cast<quintptr>(this)));
+    if (!connection)
+        return std::unexpected(connection.error());
+    m_writer->connection = std::move(*connection);
+    if (auto migrated = migrateSchema(*m_writer->connection, m_clock.nowMs()); !migrated)
+        return std::unexpected(migrated.error());
+
+    // Holds that are still active: schedule them. Those already overdue (the server was down)
+    // expire in the first batch, before any new command.
+    Sql sql(*m_writer->connection);
+    TRY(active,
+        sql.exec(QStringLiteral("SELECT hold_id, expiry_time FROM seat_hold WHERE status = ?"),
+                 {kHoldActive}));
+    while ((*active)->next())
+        m_writer->schedule(HoldId((*active)->value(0).toString()),
+                           (*active)->value(1).toLongLong());
+    (*active)->finish();
+    qCInfo(lcCore) << "booking engine open:" << m_writer->expiryOf.size() << "active holds";
+    return {};
+}
+
+void BookingEngine::writerMain()
+{
+    using SteadyClock = std::chrono::steady_clock;
+    auto nextSweep = SteadyClock::now();
+    for (;;) {
+        std::vector<std::unique_ptr<Command>> commands;
+        bool stopping = false;
+        {
+            std::unique_lock lock(m_queueMutex);
+            auto deadline = nextSweep;
+            if (m_options.expiryTimerEnabled) {
+                if (const auto next = m_writer->nextExpiry()) {
+                    const qint64 waitMs = std::max<qint64>(0, *next - m_clock.nowMs());
+                    deadline =
+                        std::min(deadline, SteadyClock::now() + std::chrono::milliseconds(waitMs));
+                }
+            }
+            m_queueChanged.wait_until(
+                lock, deadline, [&] { return m_stopping || m_wakeRequested || !m_queue.empty(); });
+            m_wakeRequested = false;
+            stopping = m_stopping;
+            while (!m_queue.empty() && static_cast<int>(commands.size()) < m_options.maxBatch) {
+                commands.push_back(std::move(m_queue.front()));
+                m_queue.pop_front();
+            }
+        }
+        const bool sweepDue = SteadyClock::now() >= nextSweep;
+        if (sweepDue) {
+            nextSweep = SteadyClock::now() + std::chrono::milliseconds(m_options.sweepIntervalMs);
+            // The compensating scan goes through the queue like any command.
+            std::vector<std::unique_ptr<Command>> scan;
+            auto typed = makeCommand<int>(m_writer.get(), [](Result<int> expired) {
+                if (!expired)
+                    qCWarning(lcCore).noquote() << "expiry scan failed:" << expired.error().message;
+                else if (*expired > 0)
+                    qCInfo(lcCore) << "expiry scan released" << *expired << "overdue holds";
+            });
+            typed->body = [this] {
+                return Rules::sweep(*m_writer, m_signer, m_options, m_clock.nowMs());
+            };
+            commands.insert(commands.begin(), std::move(typed));
+        }
+        if (!commands.empty() || !m_writer->dueHolds(m_clock.nowMs()).isEmpty())
+            runBatch(commands);
+        if (stopping) {
+            std::lock_guard lock(m_queueMutex);
+            if (m_queue.empty())
+                break;
+        }
+    }
+}
+
+void BookingEngine::runBatch(std::vector<std::unique_ptr<Command>> &commands)
+{
+    WriterContext &writer = *m_writer;
+    // Seat maps are loaded outside the transaction so that they only ever hold committed rows.
+    for (auto &command : commands) {
+        const ShowId show = command->preload();
+        if (!show.isEmpty())
+            (void)m_registry->get(show, *writer.connection);
+    }
+
+    auto attempt = [&](std::vector<Command *> group) -> Result<> {
+        writer.changes.clear();
+        writer.afterCommit.clear();
+        writer.broken = false;
+        auto tx = WriteTransaction::begin(*writer.connection);
+        if (!tx)
+            return std::unexpected(tx.error());
+        // Holds that came due expire before any command sees their seats.
+        const qint64 now = m_clock.nowMs();
+        for (const HoldId &hold : writer.dueHolds(now)) {
+            auto ended = writer.isolated<bool>(
+                [&] { return Rules::endHold(writer, hold, HoldEvent::Expire, now); });
+            if (ended && !*ended)
+                writer.afterCommit.push_back([&writer, hold] { writer.unschedule(hold); });
+            if (writer.broken)
+                return fail(ErrorCode::StorageFailure, QStringLiteral("expiring holds failed"));
+        }
+        for (Command *command : group) {
+            command->execute();
+            if (writer.broken)
+                return fail(ErrorCode::StorageFailure, QStringLiteral("a command broke the batch"));
+        }
+        // The change feed: one version per change, per show, in commit order.
+        Sql sql(*writer.connection);
+        QHash<ShowId, qint64> versions;
+        CommittedChanges committed;
+        for (StagedChange &staged : writer.changes) {
+            if (staged.seatIndexes.empty())
+                continue;
+            if (!versions.contains(staged.show)) {
+                TRY(current,
+                    sql.exec(QStringLiteral("SELECT version FROM event_show WHERE show_id = ?"),
+                             {staged.show.value()}));
+                qint64 version = 0;
+                if ((*current)->next())
+                    version = (*current)->value(0).toLongLong();
+                (*current)->finish();
+                versions.insert(staged.show, version);
+            }
+            const qint64 version = ++versions[staged.show];
+            QStringList indexes;
+            indexes.reserve(static_cast<qsizetype>(staged.seatIndexes.size()));
+            for (int index : staged.seatIndexes)
+                indexes.append(QString::number(index));
+            TRY(feed,
+                sql.change(QStringLiteral("INSERT INTO seat_change (show_id, version, status,"
+                                          " seat_indexes, changed_at) VALUES (?, ?, ?, ?, ?)"),
+                           {staged.show.value(), version, static_cast<int>(staged.status),
+                            indexes.join(QLatin1Char(',')), now}));
+            Q_UNUSED(feed);
+            committed.emplace_back(
+                staged.show, SeatChange{version, staged.status, std::move(staged.seatIndexes)});
+        }
+        for (auto it = versions.cbegin(); it != versions.cend(); ++it) {
+            TRY(bumped,
+                sql.change(QStringLiteral("UPDATE event_show SET version = ?, updated_at = ?"
+                                          " WHERE show_id = ?"),
+                           {it.value(), now, it.key().value()}));
+            Q_UNUSED(bumped);
+        }
+        if (auto ok = tx->commit(); !ok)
+            return ok;
+        for (auto &after : writer.afterCommit)
+            after();
+        writer.dropStale();
+        for (const auto &[show, change] : committed)
+            m_registry->apply(show, change);
+        if (m_listener && !committed.empty())
+            m_listener(committed);
+        return {};
+    };
+
+    std::vector<Command *> all;
+    all.reserve(commands.size());
+    for (auto &command : commands)
+        all.push_back(command.get());
+    if (auto ok = attempt(all); ok) {
+        for (Command *command : all)
+            command->complete(nullptr);
+        return;
+    } else {
+        qCWarning(lcCore).noquote()
+            << "batch of" << all.size()
+            << "commands failed, retrying one by one:" << ok.error().message;
+    }
+    // One command poisoned the batch (or the disk failed): isolate it.
+    for (Command *command : all) {
+        if (auto ok = attempt({command}); ok)
+            command->complete(nullptr);
+        else
+            command->complete(&ok.error());
+    }
+}
+
+} // namespace Boxoffice::Core

@@ -1,0 +1,63 @@
+#include "core/security/random.h"
+
+#include "core/security/opensslutil.h"
+
+#include <QCryptographicHash>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+namespace Boxoffice::Core {
+
+namespace {
+// Crockford's base32: no I, L, O, U, so ids survive being read aloud or retyped.
+constexpr char kBase32Alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+constexpr int kIdRandomChars = 20;
+} // namespace
+
+QByteArray randomBytes(int count)
+{
+    Q_ASSERT(count >= 0);
+    if (count <= 0)
+        return {};
+    QByteArray out(count, Qt::Uninitialized);
+    if (RAND_bytes(reinterpret_cast<unsigned char *>(out.data()), count) != 1) {
+        qFatal("Boxoffice: the OpenSSL random generator failed (%s); refusing to continue",
+               qPrintable(OpenSsl::takeErrors()));
+    }
+    return out;
+}
+
+QString randomToken(int bytes)
+{
+    return QString::fromLatin1(randomBytes(bytes).toBase64(QByteArray::Base64UrlEncoding |
+                                                           QByteArray::OmitTrailingEquals));
+}
+
+QByteArray sha256(QByteArrayView data)
+{
+    return QCryptographicHash::hash(data, QCryptographicHash::Sha256);
+}
+
+QString newId(QStringView prefix)
+{
+    // 256 is a multiple of 32, so taking the low five bits of a random byte is unbiased.
+    const QByteArray random = randomBytes(kIdRandomChars);
+    QString id;
+    id.reserve(prefix.size() + kIdRandomChars);
+    id.append(prefix);
+    for (const char byte : random)
+        id.append(QLatin1Char(kBase32Alphabet[static_cast<unsigned char>(byte) & 0x1f]));
+    return id;
+}
+
+bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
+{
+    if (a.size() != b.size())
+        return false;
+    if (a.isEmpty())
+        return true;
+    return CRYPTO_memcmp(a.data(), b.data(), size_t(a.size())) == 0;
+}
+
+} // namespace Boxoffice::Core

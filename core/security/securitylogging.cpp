@@ -1,0 +1,3 @@
+#include "core/security/securitylogging.h"
+
+Q_LOGGING_CATEGORY(lcSecurity, "boxoffice.core.security")

@@ -1,0 +1,97 @@
+#pragma once
+
+#include "core/auth/accountstore.h"
+#include "core/booking/bookingengine.h"
+#include "core/security/ticketsigner.h"
+#include "sync/server/guardedtcpserver.h"
+
+#include <QAbstractHttpServer>
+#include <QHash>
+#include <QHostAddress>
+#include <QPointer>
+#include <QSet>
+
+#include <memory>
+
+class QWebSocket;
+
+namespace Boxoffice::Core {
+class AuditLog;
+}
+
+namespace Boxoffice::Sync {
+
+struct ServerConfig
+{
+    QByteArray paymentSecret;          // HMAC key of payment callbacks; required
+    int paymentToleranceSeconds = 300; // callbacks older or newer than this are stale
+    ConnectionLimits limits;
+};
+
+struct PendingReply;
+
+// The HTTP API of DESIGN.md §3.4 over the booking engine, plus the per-show WebSocket channel
+// that pushes seat changes as they commit. Lives on (and must be used from) one thread: its
+// network I/O runs there; engine completions are posted back to it.
+//
+// Every route declares which roles may call it; the server enforces them (the UI only hides).
+// Errors are {"error":{"code","message",...}} with the status of the code; bad input is never
+// a 500.
+class ApiServer : public QAbstractHttpServer
+{
+    Q_OBJECT
+
+public:
+    ApiServer(Core::BookingEngine &engine, Core::AccountStore &accounts, Core::AuditLog &audit,
+              Core::TicketVerifier verifier, ServerConfig config, QObject *parent = nullptr);
+    ~ApiServer() override;
+
+    // Listens on `address`:`port` (0: any free port) behind the connection guard.
+    [[nodiscard]] Core::Result<quint16> start(const QHostAddress &address, quint16 port);
+
+    // Thread-safe: hands committed seat changes to the WebSocket subscribers.
+    void publishChanges(const Core::BookingEngine::CommittedChanges &changes);
+
+    struct Call;
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    using Handler = void (ApiServer::*)(Call &call);
+
+    void health(Call &call);
+    void login(Call &call);
+    void logout(Call &call);
+    void listShows(Call &call);
+    void showDetail(Call &call);
+    void showSeats(Call &call);
+    void placeHold(Call &call);
+    void releaseHold(Call &call);
+    void createOrder(Call &call);
+    void orderDetail(Call &call);
+    void tender(Call &call);
+    void paymentCallback(Call &call);
+    void verifyTicket(Call &call);
+
+    void handleWebSocket();
+    void broadcast(const Core::BookingEngine::CommittedChanges &changes);
+    void denied(const Call &call, const Core::Error &error);
+
+    // Posts the result of an engine command back to this thread and answers with it.
+    template <class T, class Format>
+    Core::Completion<T> replyLater(std::shared_ptr<PendingReply> reply, int successStatus,
+                                   Format format);
+
+    Core::BookingEngine &m_engine;
+    Core::AccountStore &m_accounts;
+    Core::AuditLog &m_audit;
+    Core::TicketVerifier m_verifier;
+    ServerConfig m_config;
+    QByteArray m_healthBody;
+    QSet<QString> m_keysInFlight;
+    QHash<Core::ShowId, QList<QPointer<QWebSocket>>> m_subscribers;
+};
+
+} // namespace Boxoffice::Sync

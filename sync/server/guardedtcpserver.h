@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QString>
+#include <QTcpServer>
+
+namespace Boxoffice::Sync {
+
+// What one connection may cost the server. Defaults suit the box-office API (small JSON bodies).
+struct ConnectionLimits
+{
+    qint64 maxBodyBytes = 64 * 1024; // declared Content-Length above this -> 413
+    int maxHeaderBytes = 16 * 1024;  // request line + header fields above this -> 413
+    int idleTimeoutMs = 30'000;      // no byte in either direction for this long -> abort
+    int requestTimeoutMs = 10'000;   // first byte to last body byte of one request -> abort
+    int maxConnections = 1024;       // connections beyond this are aborted at once
+};
+
+class GuardedSocket;
+
+// A QTcpServer that guards every connection before QAbstractHttpServer reads from it
+// (QHttpServer 6.4 buffers whole bodies without limit and has no timeouts or connection cap;
+// DESIGN.md §7). Bind it with QAbstractHttpServer::bind(); it then becomes the HTTP server's
+// child.
+//
+// Per connection it follows the request framing (header, then exactly Content-Length body
+// bytes, then the next request) without buffering bodies, and:
+//  - answers 413 PAYLOAD_TOO_LARGE when the header block exceeds maxHeaderBytes or a declared
+//    Content-Length exceeds maxBodyBytes (as soon as the header is complete, before any body);
+//  - answers 400 BAD_REQUEST for a malformed request line or header field, an invalid or
+//    conflicting Content-Length, or any Transfer-Encoding (chunked bodies are not accepted);
+//  - aborts after idleTimeoutMs without traffic or when a started request is not complete
+//    within requestTimeoutMs;
+//  - hands a WebSocket upgrade request over unguarded once its header is complete.
+// A rejection writes a complete JSON error response (DESIGN.md §3.4) with Connection: close;
+// the HTTP server never sees the rejected request's remaining bytes, and the socket is
+// aborted 1 s later if the peer has not gone by then.
+//
+// With HTTP pipelining, a rejection is written at once and may overtake the answer to an
+// earlier request of the same connection that the HTTP server is still working on.
+//
+// Thread affinity: all sockets live on this server's thread; use it from that thread only.
+class GuardedTcpServer : public QTcpServer
+{
+    Q_OBJECT
+
+public:
+    explicit GuardedTcpServer(ConnectionLimits limits = {}, QObject *parent = nullptr);
+    ~GuardedTcpServer() override;
+
+    [[nodiscard]] const ConnectionLimits &limits() const { return m_limits; }
+    // Accepted connections whose socket is still open (WebSocket hand-overs included).
+    [[nodiscard]] int openConnections() const;
+
+signals:
+    // A connection was refused, answered with an error or timed out; for logging.
+    void connectionRejected(const QHostAddress &peer, const QString &reason);
+
+protected:
+    void incomingConnection(qintptr socketDescriptor) override;
+
+private:
+    friend class GuardedSocket;
+    void releaseConnection();
+
+    ConnectionLimits m_limits;
+    int m_openConnections = 0;
+};
+
+} // namespace Boxoffice::Sync

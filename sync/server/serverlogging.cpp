@@ -1,0 +1,3 @@
+#include "sync/server/serverlogging.h"
+
+Q_LOGGING_CATEGORY(lcServer, "boxoffice.sync.server")
