@@ -1,0 +1,185 @@
+#include "testserver.h"
+
+#include "testpaths.h"
+
+#include <QDeadlineTimer>
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QNetworkReply>
+#include <QRegularExpression>
+#include <QTimer>
+
+#include <csignal>
+
+namespace Boxoffice::Test {
+
+TestServer::TestServer()
+    : TestServer(Options{})
+{}
+
+TestServer::TestServer(Options options)
+    : m_options(std::move(options))
+{
+    if (m_options.dataDir.isEmpty()) {
+        m_tempDir = std::make_unique<QTemporaryDir>();
+        m_dataDir = m_tempDir->path();
+    } else {
+        m_dataDir = m_options.dataDir;
+    }
+}
+
+TestServer::~TestServer()
+{
+    kill();
+}
+
+QString TestServer::baseUrl() const
+{
+    return QStringLiteral("http://127.0.0.1:%1/api/v1").arg(m_port);
+}
+
+qint64 TestServer::pid() const
+{
+    return m_process ? m_process->processId() : 0;
+}
+
+bool TestServer::isRunning() const
+{
+    return m_process && m_process->state() == QProcess::Running;
+}
+
+bool TestServer::start(int timeoutMs)
+{
+    m_output.clear();
+    m_port = 0;
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("BOXOFFICE_PAYMENT_SECRET"),
+               QString::fromLatin1(m_options.paymentSecret));
+    env.insert(QStringLiteral("BOXOFFICE_DEMO_PASSWORD"), m_options.demoPassword);
+    env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("boxoffice.*.info=true"));
+    m_process->setProcessEnvironment(env);
+    QStringList arguments{QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("--listen"),
+                          QStringLiteral("127.0.0.1:0")};
+    if (m_options.demo)
+        arguments.append(QStringLiteral("--demo"));
+    arguments.append(m_options.extraArguments);
+    m_process->start(serverBinary(), arguments);
+    if (!m_process->waitForStarted(10'000)) {
+        m_output = "could not start " + serverBinary().toUtf8();
+        return false;
+    }
+    static const QRegularExpression listening(
+        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/"));
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (!m_process->waitForReadyRead(100)) {
+            if (m_process->state() != QProcess::Running) {
+                m_output += m_process->readAll();
+                return false;
+            }
+            continue;
+        }
+        m_output += m_process->readAll();
+        const auto match = listening.match(QString::fromUtf8(m_output));
+        if (match.hasMatch()) {
+            m_port = static_cast<quint16>(match.captured(1).toUInt());
+            // Keep draining the output so the server never blocks on a full pipe.
+            QObject::connect(m_process.get(), &QProcess::readyRead, m_process.get(),
+                             [this] { m_output += m_process->readAll(); });
+            return true;
+        }
+    }
+    return false;
+}
+
+void TestServer::stop()
+{
+    if (!isRunning())
+        return;
+    ::kill(static_cast<pid_t>(m_process->processId()), SIGTERM);
+    if (!m_process->waitForFinished(30'000))
+        kill();
+    m_output += m_process->readAll();
+}
+
+void TestServer::kill()
+{
+    if (!isRunning())
+        return;
+    m_process->kill();
+    m_process->waitForFinished(10'000);
+    m_output += m_process->readAll();
+}
+
+int TestServer::runAudit(QString *report) const
+{
+    QProcess audit;
+    audit.setProcessChannelMode(QProcess::MergedChannels);
+    audit.start(serverBinary(), {QStringLiteral("audit"), QStringLiteral("--data-dir"), m_dataDir});
+    if (!audit.waitForFinished(120'000))
+        return -1;
+    if (report)
+        *report = QString::fromUtf8(audit.readAll());
+    return audit.exitStatus() == QProcess::NormalExit ? audit.exitCode() : -1;
+}
+
+QString HttpReply::describe() const
+{
+    return QStringLiteral("HTTP %1 %2 %3")
+        .arg(status)
+        .arg(networkError, QString::fromUtf8(body.left(400)));
+}
+
+TestClient::TestClient(QString baseUrl)
+    : m_baseUrl(std::move(baseUrl))
+{}
+
+HttpReply TestClient::request(const QByteArray &method, const QString &path, const QByteArray &body,
+                              const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs)
+{
+    QNetworkRequest request(QUrl(m_baseUrl + path));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token.toLatin1());
+    for (const auto &[key, value] : headers)
+        request.setRawHeader(key, value);
+    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    HttpReply result;
+    if (!reply->isFinished()) {
+        reply->abort();
+        result.networkError = QStringLiteral("timed out");
+    }
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.body = reply->readAll();
+    result.headers = reply->rawHeaderPairs();
+    if (reply->error() != QNetworkReply::NoError && result.status == 0)
+        result.networkError = reply->errorString();
+    result.json = QJsonDocument::fromJson(result.body).object();
+    reply->deleteLater();
+    return result;
+}
+
+HttpReply TestClient::post(const QString &path, const QJsonObject &body,
+                           const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    return request("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), headers);
+}
+
+HttpReply TestClient::login(const QString &username, const QString &password)
+{
+    m_token.clear();
+    HttpReply reply =
+        post(QStringLiteral("/sessions"), QJsonObject{{QStringLiteral("username"), username},
+                                                      {QStringLiteral("password"), password}});
+    if (reply.status == 201)
+        m_token = reply.json.value(QStringLiteral("token")).toString();
+    return reply;
+}
+
+} // namespace Boxoffice::Test

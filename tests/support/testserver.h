@@ -1,0 +1,103 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QString>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace Boxoffice::Test {
+
+// A real boxoffice-server process on a free loopback port with its own temporary data
+// directory, for integration tests. The server's output is kept for failure messages.
+class TestServer
+{
+public:
+    struct Options
+    {
+        bool demo = true;
+        QStringList extraArguments;
+        QString dataDir; // empty: a fresh temporary directory owned by this object
+        QByteArray paymentSecret = "integration-test-payment-secret";
+        QString demoPassword = QStringLiteral("demo-password-for-tests");
+    };
+
+    TestServer();
+    explicit TestServer(Options options);
+    ~TestServer();
+
+    // Starts the process and waits until it listens. False (with output()) on failure.
+    [[nodiscard]] bool start(int timeoutMs = 60'000);
+    void stop(); // SIGTERM, then wait
+    void kill(); // SIGKILL: a crash
+    [[nodiscard]] bool isRunning() const;
+
+    [[nodiscard]] quint16 port() const { return m_port; }
+    [[nodiscard]] QString baseUrl() const; // http://127.0.0.1:PORT/api/v1
+    [[nodiscard]] const QString &dataDir() const { return m_dataDir; }
+    [[nodiscard]] const Options &options() const { return m_options; }
+    [[nodiscard]] QString output() const { return QString::fromUtf8(m_output); }
+    [[nodiscard]] qint64 pid() const;
+
+    // Runs `boxoffice-server audit --data-dir DIR` and returns its exit code (0: invariants
+    // hold); the report goes to *report.
+    [[nodiscard]] int runAudit(QString *report) const;
+
+private:
+    Options m_options;
+    std::unique_ptr<QTemporaryDir> m_tempDir;
+    QString m_dataDir;
+    std::unique_ptr<QProcess> m_process;
+    QByteArray m_output;
+    quint16 m_port = 0;
+};
+
+struct HttpReply
+{
+    int status = 0; // 0: no HTTP answer (connection failed)
+    QByteArray body;
+    QJsonObject json; // the body, when it is a JSON object
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QString networkError;
+
+    [[nodiscard]] QString errorCode() const
+    {
+        return json.value(QStringLiteral("error"))
+            .toObject()
+            .value(QStringLiteral("code"))
+            .toString();
+    }
+    [[nodiscard]] QString describe() const; // for QVERIFY2 messages
+};
+
+// A synchronous HTTP client for tests (QNetworkAccessManager under a local event loop).
+class TestClient
+{
+public:
+    explicit TestClient(QString baseUrl);
+
+    void setToken(const QString &token) { m_token = token; }
+    [[nodiscard]] const QString &token() const { return m_token; }
+
+    [[nodiscard]] HttpReply request(const QByteArray &method, const QString &path,
+                                    const QByteArray &body = {},
+                                    const QList<QPair<QByteArray, QByteArray>> &headers = {},
+                                    int timeoutMs = 30'000);
+    [[nodiscard]] HttpReply get(const QString &path) { return request("GET", path); }
+    [[nodiscard]] HttpReply post(const QString &path, const QJsonObject &body,
+                                 const QList<QPair<QByteArray, QByteArray>> &headers = {});
+
+    // Logs in and keeps the token; returns the login reply.
+    HttpReply login(const QString &username, const QString &password);
+
+private:
+    QString m_baseUrl;
+    QString m_token;
+    QNetworkAccessManager m_network;
+};
+
+} // namespace Boxoffice::Test
