@@ -14,7 +14,6 @@
 #include <initializer_list>
 #include <numbers>
 #include <optional>
-#include <string_view>
 
 namespace Boxoffice::Core {
 
@@ -28,6 +27,14 @@ constexpr double kMinSeatDistance = 0.3; // metres between two seat positions
 constexpr int kMaxIdLength = 40;
 constexpr int kMaxSeatNumber = 1'000'000;
 constexpr int kMaxRowsInBlock = 2'000;
+
+struct MarkField
+{
+    const char *key;
+    SeatFlag flag;
+};
+constexpr MarkField kMarkFields[] = {{"wheelchair", SeatFlag::Wheelchair},
+                                     {"companion", SeatFlag::Companion}};
 
 QString at(const QString &place, const char *key)
 {
@@ -213,8 +220,17 @@ private:
     Result<> readGeneratedRow(const QJsonObject &o, const QString &place, int category);
     Result<> readBlock(const QJsonObject &o, const QString &place, int category);
     Result<> addPlan(RowPlan plan);
-    Result<> checkMarks(const RowPlan &plan, const QString &listPlace,
-                        const QList<int> &numbers) const;
+    // Marks these seat numbers of the row as wheelchair spaces or companion seats.
+    Result<> setMarks(RowPlan &plan, SeatFlag flag, const QList<int> &numbers,
+                      const QString &listPlace) const;
+    struct RowLabels
+    {
+        bool numeric = false;
+        int first = 1; // number, or ordinal of the letter label ("A" = 1)
+    };
+    Result<RowLabels> readRowLabels(const QJsonObject &o, const QString &place) const;
+    Result<QList<int>> readCategoryBands(const QJsonObject &o, const QString &place, int rowCount,
+                                         int blockCategory) const;
 
     Result<> generate(std::vector<LayoutSeat> &seats) const;
     Result<> checkSpacing(const std::vector<LayoutSeat> &seats) const;
@@ -741,8 +757,8 @@ Result<> Parser::readExplicitRow(const QJsonObject &o, const QString &place, int
     return addPlan(std::move(plan));
 }
 
-Result<> Parser::checkMarks(const RowPlan &plan, const QString &listPlace,
-                            const QList<int> &numbers) const
+Result<> Parser::setMarks(RowPlan &plan, SeatFlag flag, const QList<int> &numbers,
+                          const QString &listPlace) const
 {
     for (qsizetype i = 0; i < numbers.size(); ++i) {
         const int offset = numbers.at(i) - plan.firstNumber;
@@ -759,6 +775,16 @@ Result<> Parser::checkMarks(const RowPlan &plan, const QString &listPlace,
                                       : QStringLiteral(" in steps of %1").arg(plan.numberStep)));
         }
     }
+    const bool wheelchair = flag == SeatFlag::Wheelchair;
+    const QList<int> &others = wheelchair ? plan.companion : plan.wheelchair;
+    for (int n : numbers) {
+        if (others.contains(n)) {
+            return error(listPlace, QStringLiteral("seat %1 cannot be both a wheelchair space and "
+                                                   "a companion seat")
+                                        .arg(n));
+        }
+    }
+    (wheelchair ? plan.wheelchair : plan.companion) = numbers;
     return {};
 }
 
@@ -814,26 +840,83 @@ Result<> Parser::readGeneratedRow(const QJsonObject &o, const QString &place, in
     plan.dx = *pitch * std::cos(radians);
     plan.dy = *pitch * std::sin(radians);
 
-    for (const char *key : {"wheelchair", "companion"}) {
+    for (const auto &[key, flag] : kMarkFields) {
         const QJsonValue list = o.value(QLatin1String(key));
         if (list.isUndefined())
             continue;
         auto numbers = seatNumbers(list, at(place, key));
         if (!numbers)
             return std::unexpected(numbers.error());
-        if (auto ok = checkMarks(plan, at(place, key), *numbers); !ok)
+        if (auto ok = setMarks(plan, flag, *numbers, at(place, key)); !ok)
             return ok;
-        (key == std::string_view("wheelchair") ? plan.wheelchair : plan.companion) = *numbers;
-    }
-    for (int n : plan.wheelchair) {
-        if (plan.companion.contains(n)) {
-            return error(at(place, "companion"),
-                         QStringLiteral("seat %1 cannot be both a wheelchair space and a "
-                                        "companion seat")
-                             .arg(n));
-        }
     }
     return addPlan(std::move(plan));
+}
+
+// Row labels of a block: letters "A", "B", ... "Z", "AA", ... or numbers "1", "2", ...
+Result<Parser::RowLabels> Parser::readRowLabels(const QJsonObject &o, const QString &place) const
+{
+    RowLabels labels;
+    const QJsonValue scheme = o.value(QLatin1String("rowLabels"));
+    labels.numeric = scheme.toString() == u"numbers";
+    if (!scheme.isUndefined() && !labels.numeric && scheme.toString() != u"letters") {
+        return error(at(place, "rowLabels"),
+                     QStringLiteral("expected \"letters\" or \"numbers\", got ") +
+                         describe(scheme));
+    }
+    const QJsonValue firstRow = o.value(QLatin1String("firstRow"));
+    if (firstRow.isUndefined())
+        return labels;
+    if (labels.numeric) {
+        auto n = integer(firstRow, at(place, "firstRow"), 1, 100'000);
+        if (!n)
+            return std::unexpected(n.error());
+        labels.first = *n;
+        return labels;
+    }
+    labels.first = firstRow.isString() ? letterOrdinal(firstRow.toString()) : 0;
+    if (labels.first == 0) {
+        return error(at(place, "firstRow"),
+                     QStringLiteral("expected a row label of one to three capital letters, got ") +
+                         describe(firstRow));
+    }
+    return labels;
+}
+
+// The category of each row of a block: bands of rows from the front; rows after the last band
+// keep the block's category.
+Result<QList<int>> Parser::readCategoryBands(const QJsonObject &o, const QString &place,
+                                             int rowCount, int blockCategory) const
+{
+    QList<int> rowCategories(rowCount, blockCategory);
+    auto bands = array(o, "categoryBands", place, false);
+    if (!bands)
+        return std::unexpected(bands.error());
+    int banded = 0;
+    for (qsizetype i = 0; i < bands->size(); ++i) {
+        const QString bandPlace = at(at(place, "categoryBands"), i);
+        auto band = object(bands->at(i), bandPlace);
+        if (!band)
+            return std::unexpected(band.error());
+        if (auto ok = checkFields(*band, {"rows", "category"}, bandPlace); !ok)
+            return std::unexpected(ok.error());
+        auto rows = integer(*band, "rows", bandPlace, 1, kMaxRowsInBlock, std::nullopt);
+        if (!rows)
+            return std::unexpected(rows.error());
+        auto category = categoryRef(*band, "category", bandPlace, -1);
+        if (!category)
+            return std::unexpected(category.error());
+        if (banded + *rows > rowCount) {
+            return error(at(bandPlace, "rows"),
+                         QStringLiteral("the bands cover %1 rows but the block has only %2")
+                             .arg(banded + *rows)
+                             .arg(rowCount));
+        }
+        std::fill(rowCategories.begin() + banded, rowCategories.begin() + banded + *rows,
+                  *category);
+        banded += *rows;
+    }
+    return rowCategories;
 }
 
 Result<> Parser::readBlock(const QJsonObject &o, const QString &place, int category)
@@ -885,60 +968,12 @@ Result<> Parser::readBlock(const QJsonObject &o, const QString &place, int categ
     if (!blockCategory)
         return std::unexpected(blockCategory.error());
 
-    // Row labels: letters "A", "B", ... "Z", "AA", ... or numbers "1", "2", ...
-    const QJsonValue labelsValue = o.value(QLatin1String("rowLabels"));
-    const bool numeric = labelsValue.toString() == u"numbers";
-    if (!labelsValue.isUndefined() && !numeric && labelsValue.toString() != u"letters") {
-        return error(at(place, "rowLabels"),
-                     QStringLiteral("expected \"letters\" or \"numbers\", got ") +
-                         describe(labelsValue));
-    }
-    int firstOrdinal = 1;
-    const QJsonValue firstRow = o.value(QLatin1String("firstRow"));
-    if (numeric && !firstRow.isUndefined()) {
-        auto n = integer(firstRow, at(place, "firstRow"), 1, 100'000);
-        if (!n)
-            return std::unexpected(n.error());
-        firstOrdinal = *n;
-    } else if (!firstRow.isUndefined()) {
-        firstOrdinal = letterOrdinal(firstRow.toString());
-        if (!firstRow.isString() || firstOrdinal == 0) {
-            return error(at(place, "firstRow"),
-                         QStringLiteral("expected a row label of one to three capital letters, "
-                                        "got ") +
-                             describe(firstRow));
-        }
-    }
-
-    // Categories by row: bands of rows from the front; rows after the bands keep the block's.
-    QList<int> rowCategories(*rowCount, *blockCategory);
-    auto bands = array(o, "categoryBands", place, false);
-    if (!bands)
-        return std::unexpected(bands.error());
-    int banded = 0;
-    for (qsizetype i = 0; i < bands->size(); ++i) {
-        const QString bandPlace = at(at(place, "categoryBands"), i);
-        auto band = object(bands->at(i), bandPlace);
-        if (!band)
-            return std::unexpected(band.error());
-        if (auto ok = checkFields(*band, {"rows", "category"}, bandPlace); !ok)
-            return ok;
-        auto rows = integer(*band, "rows", bandPlace, 1, kMaxRowsInBlock, std::nullopt);
-        if (!rows)
-            return std::unexpected(rows.error());
-        auto bandCategory = categoryRef(*band, "category", bandPlace, -1);
-        if (!bandCategory)
-            return std::unexpected(bandCategory.error());
-        if (banded + *rows > *rowCount) {
-            return error(at(bandPlace, "rows"),
-                         QStringLiteral("the bands cover %1 rows but the block has only %2")
-                             .arg(banded + *rows)
-                             .arg(*rowCount));
-        }
-        for (int r = banded; r < banded + *rows; ++r)
-            rowCategories[r] = *bandCategory;
-        banded += *rows;
-    }
+    auto labels = readRowLabels(o, place);
+    if (!labels)
+        return std::unexpected(labels.error());
+    auto rowCategories = readCategoryBands(o, place, *rowCount, *blockCategory);
+    if (!rowCategories)
+        return std::unexpected(rowCategories.error());
 
     const double theta = *rotation * std::numbers::pi / 180.0;
     const double cosT = std::cos(theta);
@@ -949,8 +984,9 @@ Result<> Parser::readBlock(const QJsonObject &o, const QString &place, int categ
     for (int r = 0; r < *rowCount; ++r) {
         RowPlan plan;
         plan.place = place;
-        plan.label = numeric ? QString::number(firstOrdinal + r) : letterLabel(firstOrdinal + r);
-        plan.category = rowCategories.at(r);
+        plan.label =
+            labels->numeric ? QString::number(labels->first + r) : letterLabel(labels->first + r);
+        plan.category = rowCategories->at(r);
         plan.firstNumber = *firstNumber;
         plan.numberStep = *numberStep;
         const double count = *seatsPerRow + std::floor(r * *seatsPerRowStep + 1e-9);
@@ -1001,41 +1037,29 @@ Result<> Parser::readBlock(const QJsonObject &o, const QString &place, int categ
         rows.push_back(std::move(plan));
     }
 
-    for (const char *key : {"wheelchair", "companion"}) {
+    // Wheelchair and companion seats by row label: {"L": [1, 31]}.
+    for (const auto &[key, flag] : kMarkFields) {
         const QJsonValue value = o.value(QLatin1String(key));
         if (value.isUndefined())
             continue;
         const QString listPlace = at(place, key);
         if (!value.isObject()) {
-            return error(listPlace, QStringLiteral("expected an object of row label: [seat "
-                                                   "numbers], got ") +
-                                        describe(value));
+            return error(listPlace,
+                         QStringLiteral("expected an object {\"<row label>\": [seat numbers]}, "
+                                        "got ") +
+                             describe(value));
         }
         const QJsonObject byRow = value.toObject();
         for (auto it = byRow.constBegin(); it != byRow.constEnd(); ++it) {
             const QString rowPlace = listPlace + u'.' + it.key();
             const auto row = rowOfLabel.constFind(it.key());
-            if (row == rowOfLabel.constEnd()) {
+            if (row == rowOfLabel.constEnd())
                 return error(rowPlace, QStringLiteral("the block has no row \"%1\"").arg(it.key()));
-            }
             auto numbers = seatNumbers(it.value(), rowPlace);
             if (!numbers)
                 return std::unexpected(numbers.error());
-            RowPlan &plan = rows[size_t(row.value())];
-            if (auto ok = checkMarks(plan, rowPlace, *numbers); !ok)
+            if (auto ok = setMarks(rows[size_t(row.value())], flag, *numbers, rowPlace); !ok)
                 return ok;
-            QList<int> &marks =
-                key == std::string_view("wheelchair") ? plan.wheelchair : plan.companion;
-            marks = *numbers;
-            const QList<int> &others =
-                key == std::string_view("wheelchair") ? plan.companion : plan.wheelchair;
-            for (int n : marks) {
-                if (others.contains(n)) {
-                    return error(rowPlace, QStringLiteral("seat %1 cannot be both a wheelchair "
-                                                          "space and a companion seat")
-                                               .arg(n));
-                }
-            }
         }
     }
 
