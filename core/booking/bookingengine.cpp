@@ -1066,9 +1066,10 @@ Result<int> sweep(WriterContext &writer, const TicketSigner &signer, const Engin
                   qint64 nowMs)
 {
     Sql sql(*writer.connection);
-    TRY(query, sql.exec(QStringLiteral("SELECT hold_id FROM seat_hold WHERE status = ?"
+    // status = 0 is written out so SQLite can use the partial index idx_hold_active_expiry.
+    TRY(query, sql.exec(QStringLiteral("SELECT hold_id FROM seat_hold WHERE status = 0"
                                        " AND expiry_time <= ? ORDER BY expiry_time"),
-                        {kHoldActive, nowMs}));
+                        {nowMs}));
     QList<HoldId> due;
     while ((*query)->next())
         due.append(HoldId((*query)->value(0).toString()));
@@ -1078,8 +1079,7 @@ Result<int> sweep(WriterContext &writer, const TicketSigner &signer, const Engin
         TRY(ended, endHold(writer, hold, HoldEvent::Expire, nowMs));
         expired += *ended ? 1 : 0;
     }
-    TRY(paid, sql.exec(QStringLiteral("SELECT order_id FROM ticket_order WHERE status = ?"),
-                       {static_cast<int>(OrderState::Paid)}));
+    TRY(paid, sql.exec(QStringLiteral("SELECT order_id FROM ticket_order WHERE status = 2"), {}));
     QList<OrderId> unticketed;
     while ((*paid)->next())
         unticketed.append(OrderId((*paid)->value(0).toString()));
@@ -1129,8 +1129,12 @@ void BookingEngine::hold(HoldCommand command, Completion<HoldConfirmation> done)
     auto typed = makeCommand<HoldConfirmation>(m_writer.get(), std::move(done));
     typed->preloadShow = command.show;
     typed->body = [this, command = std::move(command)]() -> Result<HoldConfirmation> {
-        TRY(state, m_registry->get(command.show, *m_writer->connection));
-        return Rules::placeHold(*m_writer, m_options, **state, command, m_clock.nowMs());
+        // Loaded before the batch began (runBatch); never load inside the transaction.
+        const auto state = m_registry->find(command.show);
+        if (!state)
+            return fail(ErrorCode::NotFound,
+                        QStringLiteral("no show %1").arg(command.show.value()));
+        return Rules::placeHold(*m_writer, m_options, *state, command, m_clock.nowMs());
     };
     enqueue(std::move(typed));
 }
@@ -1273,8 +1277,8 @@ Result<> BookingEngine::prepareWriter()
     // expire in the first batch, before any new command.
     Sql sql(*m_writer->connection);
     TRY(active,
-        sql.exec(QStringLiteral("SELECT hold_id, expiry_time FROM seat_hold WHERE status = ?"),
-                 {kHoldActive}));
+        sql.exec(QStringLiteral("SELECT hold_id, expiry_time FROM seat_hold WHERE status = 0"),
+                 {}));
     while ((*active)->next())
         m_writer->schedule(HoldId((*active)->value(0).toString()),
                            (*active)->value(1).toLongLong());

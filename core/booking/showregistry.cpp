@@ -17,6 +17,12 @@ Result<std::shared_ptr<ShowState>> ShowRegistry::get(const ShowId &show, Connect
     return loaded;
 }
 
+std::shared_ptr<ShowState> ShowRegistry::find(const ShowId &show)
+{
+    std::lock_guard lock(m_mutex);
+    return m_shows.value(show);
+}
+
 void ShowRegistry::apply(const ShowId &show, const SeatChange &change)
 {
     std::lock_guard lock(m_mutex);

@@ -22,6 +22,8 @@ public:
     // The state of `show`, loading it with `connection` (of the calling thread) if needed.
     [[nodiscard]] Result<std::shared_ptr<ShowState>> get(const ShowId &show,
                                                          Connection &connection);
+    // The state of `show` if it is loaded, else null. Never touches the database.
+    [[nodiscard]] std::shared_ptr<ShowState> find(const ShowId &show);
     // Ids of all shows in the database, by start time.
     [[nodiscard]] Result<QList<ShowId>> showIds(Connection &connection);
     // Applies a committed change to a loaded show; does nothing for a show not loaded yet

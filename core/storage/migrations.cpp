@@ -80,6 +80,9 @@ QList<Migration> migrations(SqlDialect dialect)
                            " pay_by BIGINT NOT NULL, created_at BIGINT NOT NULL,"
                            " updated_at BIGINT NOT NULL, CHECK (status BETWEEN 0 AND 5))"),
             QStringLiteral("CREATE INDEX idx_order_user_time ON ticket_order(user_id, created_at)"),
+            // Orders paid but not yet ticketed, for the recovery scan.
+            QStringLiteral("CREATE INDEX idx_order_paid ON ticket_order(updated_at)"
+                           " WHERE status = 2"),
             // Payments as received: applied, failed, or money to hand back (late or double).
             QStringLiteral("CREATE TABLE payment (payment_id VARCHAR(64) NOT NULL,"
                            " order_id VARCHAR(64) NOT NULL, source VARCHAR(16) NOT NULL,"

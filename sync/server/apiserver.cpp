@@ -10,6 +10,7 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QThreadPool>
 #include <QUrlQuery>
 #include <QWebSocket>
@@ -68,7 +69,7 @@ enum RoleBit : unsigned
 
 using Method = QHttpServerRequest::Method;
 
-QString idempotencyHeader(const QHttpServerRequest &request, const QByteArray &name)
+QString headerValue(const QHttpServerRequest &request, const QByteArray &name)
 {
     for (const auto &[key, value] : request.headers()) {
         if (key.compare(name, Qt::CaseInsensitive) == 0)
@@ -99,7 +100,7 @@ struct ApiServer::Call
 
     [[nodiscard]] QString header(const QByteArray &name) const
     {
-        return idempotencyHeader(request, name);
+        return headerValue(request, name);
     }
     void ok(int status, const QJsonObject &body) const { reply->send(status, toJson(body)); }
     void error(const Error &error) const { reply->send(error); }
@@ -187,9 +188,16 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         {{Method::Post, {"tickets", "verify"}, kStaff | kAdmin}, &ApiServer::verifyTicket},
     };
 
+    const QString path = request.url().path();
+    // A WebSocket upgrade is taken over by QHttpServer after this returns true without an
+    // answer; the channel itself checks the show and the session (handleWebSocket).
+    if (headerValue(request, "upgrade")
+            .compare(QLatin1StringView("websocket"), Qt::CaseInsensitive) == 0) {
+        static const QRegularExpression live(QStringLiteral("^/api/v1/shows/[^/]+/live$"));
+        return live.match(path).hasMatch();
+    }
     Call call{
         request, std::make_shared<PendingReply>(socket, makeResponder(request, socket)), {}, {}};
-    const QString path = request.url().path();
     static const QString kPrefix = QStringLiteral("/api/v1/");
     if (!path.startsWith(kPrefix)) {
         call.error(ErrorCode::NotFound,

@@ -13,6 +13,7 @@
 #include <QTimerEvent>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #if defined(Q_OS_UNIX)
@@ -190,8 +191,7 @@ public:
     explicit RequestFramer(const ConnectionLimits &limits)
         : m_maxHeaderBytes(limits.maxHeaderBytes)
         , m_maxBodyBytes(limits.maxBodyBytes)
-    {
-    }
+    {}
 
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] bool inRequest() const
@@ -263,9 +263,9 @@ private:
             const char c = bytes.front();
             bytes = bytes.sliced(1);
             if (++m_headerBytes > m_maxHeaderBytes) {
-                return reject(ErrorCode::PayloadTooLarge,
-                              QStringLiteral("request header exceeds %1 bytes")
-                                  .arg(m_maxHeaderBytes));
+                return reject(
+                    ErrorCode::PayloadTooLarge,
+                    QStringLiteral("request header exceeds %1 bytes").arg(m_maxHeaderBytes));
             }
             // RFC 9112 §2.2: empty lines before a request line are to be ignored. They still
             // count against the header limit and the request timeout.
@@ -313,9 +313,8 @@ private:
         const QByteArrayView target = line.sliced(firstSpace + 1, lastSpace - firstSpace - 1);
         const QByteArrayView version = line.sliced(lastSpace + 1);
         const bool targetOk =
-            !target.isEmpty() && std::none_of(target.begin(), target.end(), [](char c) {
-                return c == ' ' || isControlChar(c);
-            });
+            !target.isEmpty() && std::none_of(target.begin(), target.end(),
+                                              [](char c) { return c == ' ' || isControlChar(c); });
         const bool versionOk = version.size() == 8 && version.startsWith("HTTP/1.") &&
                                version.back() >= '0' && version.back() <= '9';
         return isToken(method) && targetOk && versionOk;
@@ -324,8 +323,8 @@ private:
     // Digits only (RFC 9110 §8.6); -1 if the value is not a Content-Length.
     static qint64 parseContentLength(QByteArrayView value)
     {
-        if (value.isEmpty() || !std::all_of(value.begin(), value.end(),
-                                            [](char c) { return c >= '0' && c <= '9'; }))
+        if (value.isEmpty() ||
+            !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
             return -1;
         while (value.size() > 1 && value.front() == '0')
             value = value.sliced(1);
@@ -364,8 +363,7 @@ private:
             const QByteArrayView name = line.first(colon);
             const QByteArrayView value = trimmedOws(line.sliced(colon + 1));
             if (!isToken(name)) {
-                return reject(ErrorCode::BadRequest,
-                              QStringLiteral("malformed header field name"));
+                return reject(ErrorCode::BadRequest, QStringLiteral("malformed header field name"));
             }
             if (std::any_of(value.begin(), value.end(),
                             [](char c) { return isControlChar(c) && c != '\t'; })) {
@@ -440,13 +438,14 @@ public:
         , m_server(server)
         , m_limits(limits)
         , m_framer(limits)
-    {
-    }
+    {}
 
     ~GuardedSocket() override
     {
         // ~QAbstractSocket may still emit disconnected(); this part of the object is gone then.
-        QObject::disconnect(this, nullptr, this, nullptr);
+        // Only our own connections go: QHttpServer's have this socket as context too.
+        for (const QMetaObject::Connection &connection : m_connections)
+            QObject::disconnect(connection);
         releaseConnection();
     }
 
@@ -459,8 +458,11 @@ public:
         m_clock.start();
         m_readyReadConnection =
             connect(this, &QTcpSocket::readyRead, this, &GuardedSocket::handleReadyRead);
-        connect(this, &QTcpSocket::bytesWritten, this, &GuardedSocket::handleBytesWritten);
-        connect(this, &QTcpSocket::disconnected, this, &GuardedSocket::handleDisconnected);
+        m_connections = {
+            m_readyReadConnection,
+            connect(this, &QTcpSocket::bytesWritten, this, &GuardedSocket::handleBytesWritten),
+            connect(this, &QTcpSocket::disconnected, this, &GuardedSocket::handleDisconnected),
+        };
         armTimer();
         m_released = false; // counted by the server from here
         return true;
@@ -469,8 +471,9 @@ public:
 protected:
     // QIODevice calls readData() only once a reader has drained the read buffer (QHttpServer
     // reads with readAll()), so everything the framer has seen is gone from the buffer.
-    // Without this, bytes that QHttpServer has not read yet (it may leave them while it is busy
-    // with a request) would be fed to the framer twice.
+    // QHttpServer 6.4 reads on every readyRead, so the buffer holds only new bytes when our
+    // handler runs; later versions stop reading while a handler holds its responder, and the
+    // bytes left then must not be fed to the framer twice.
     qint64 readData(char *data, qint64 maxSize) override
     {
         m_seenUnread = 0;
@@ -580,12 +583,13 @@ private:
     // Answers with an error and makes sure QHttpServer never reads another byte.
     void refuse(ErrorCode code, const QString &message)
     {
+        QObject::disconnect(this, &QTcpSocket::readyRead, nullptr, nullptr);
         // The rest of the rejected request is dropped. QHttpServer's read transaction would
         // otherwise keep it buffered until the socket goes.
         if (isTransactionStarted())
             commitTransaction();
         skip(bytesAvailable());
-        setReadBufferSize(0);
+        setReadBufferSize(kClosingReadBufferBytes);
         write(errorResponse(code, message));
         const int status = Core::errorCodeInfo(code).httpStatus;
         beginClosing(QStringLiteral("%1: %2").arg(status).arg(message));
@@ -595,7 +599,7 @@ private:
         // once the response is out; the grace timer ends the rest.
         m_shutdownPending = true;
         flush();
-        if (bytesToWrite() == 0)
+        if (m_shutdownPending && bytesToWrite() == 0)
             shutdownWriting();
     }
 
@@ -702,15 +706,15 @@ private:
     QBasicTimer m_timer;
     qint64 m_timerDueMs = 0;
     QMetaObject::Connection m_readyReadConnection;
+    std::array<QMetaObject::Connection, 3> m_connections;
     bool m_shutdownPending = false; // shut down sending once the error response is flushed
-    bool m_released = true; // until start() succeeds there is nothing to release
+    bool m_released = true;         // until start() succeeds there is nothing to release
 };
 
 GuardedTcpServer::GuardedTcpServer(ConnectionLimits limits, QObject *parent)
     : QTcpServer(parent)
     , m_limits(limits)
-{
-}
+{}
 
 GuardedTcpServer::~GuardedTcpServer() = default;
 
@@ -732,8 +736,7 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
         }
         const QString reason =
             QStringLiteral("connection limit of %1 reached").arg(m_limits.maxConnections);
-        qCInfo(lcGuard).noquote() << "refusing connection from" << peer.toString() << "-"
-                                  << reason;
+        qCInfo(lcGuard).noquote() << "refusing connection from" << peer.toString() << "-" << reason;
         emit connectionRejected(peer, reason);
         return;
     }

@@ -33,11 +33,15 @@ class GuardedSocket;
 //    within requestTimeoutMs;
 //  - hands a WebSocket upgrade request over unguarded once its header is complete.
 // A rejection writes a complete JSON error response (DESIGN.md §3.4) with Connection: close;
-// the HTTP server never sees the rejected request's remaining bytes, and the socket is
-// aborted 1 s later if the peer has not gone by then.
+// the HTTP server never sees the rejected request's remaining bytes, nothing more is read
+// (the kernel applies back-pressure), the sending side is shut down once the response is out,
+// and the socket is aborted 1 s later if the peer has not gone by then.
 //
-// With HTTP pipelining, a rejection is written at once and may overtake the answer to an
-// earlier request of the same connection that the HTTP server is still working on.
+// The idle timeout also runs while a handler works on a deferred answer. With HTTP pipelining a
+// rejection is written at once and may overtake the answer to an earlier request that is still
+// being worked on (QHttpServer 6.4 itself answers pipelined requests out of order then).
+// After a WebSocket hand-over only the WebSocket's own limits apply (frame/message sizes; it
+// has no idle timeout).
 //
 // Thread affinity: all sockets live on this server's thread; use it from that thread only.
 class GuardedTcpServer : public QTcpServer
