@@ -60,12 +60,14 @@ struct StagedChange
     ShowId show;
     SeatState status;
     std::vector<int> seatIndexes;
+    qint64 heldUntilMs = 0;
 };
 
 class WriterContext
 {
 public:
     std::unique_ptr<Connection> connection;
+    ShowRegistry *registry = nullptr;
 
     // Active holds by expiry time. m_expiryOf says which entry is current for a hold; entries
     // left behind by an extended expiry are skipped when they come due.
@@ -246,7 +248,9 @@ BookingEngine::BookingEngine(EngineOptions options, const Clock &clock, TicketSi
     , m_reads(std::make_unique<ReadConnections>(m_options.database))
     , m_registry(std::make_unique<ShowRegistry>())
     , m_writer(std::make_unique<WriterContext>())
-{}
+{
+    m_writer->registry = m_registry.get();
+}
 
 BookingEngine::~BookingEngine()
 {
@@ -564,7 +568,7 @@ Result<HoldConfirmation> placeHold(WriterContext &writer, const EngineOptions &o
             QJsonObject{{QStringLiteral("seatIds"), ids}});
     };
     // The cache answers most conflicts without touching the database.
-    if (const QList<int> taken = state.unavailableAmong(indexes); !taken.isEmpty())
+    if (const QList<int> taken = state.unavailableAmong(indexes, nowMs); !taken.isEmpty())
         return unavailable(taken);
 
     std::sort(indexes.begin(), indexes.end());
@@ -598,8 +602,8 @@ Result<HoldConfirmation> placeHold(WriterContext &writer, const EngineOptions &o
              nowMs}));
     Q_UNUSED(inserted);
 
-    writer.changes.push_back(
-        StagedChange{info.id, SeatState::Held, std::vector<int>(indexes.begin(), indexes.end())});
+    writer.changes.push_back(StagedChange{
+        info.id, SeatState::Held, std::vector<int>(indexes.begin(), indexes.end()), expiry});
     writer.afterCommit.push_back([&writer, hold, expiry] { writer.schedule(hold, expiry); });
 
     TRY(money, Money::fromMinor(total, info.currency));
@@ -723,8 +727,20 @@ Result<OrderCreated> createOrder(WriterContext &writer, const EngineOptions &opt
                     QString::fromUtf8(responseJson), command.contactName, command.contactPhone,
                     payBy, nowMs, nowMs}));
     Q_UNUSED(inserted);
+    TRY(seatQuery, sql.exec(QStringLiteral("SELECT seat_index FROM seat_inventory"
+                                           " WHERE hold_id = ? AND status = ?"),
+                            {command.hold.value(), kHeld}));
+    std::vector<int> indexes;
+    while ((*seatQuery)->next())
+        indexes.push_back((*seatQuery)->value(0).toInt());
+    (*seatQuery)->finish();
     const HoldId holdId = command.hold;
-    writer.afterCommit.push_back([&writer, holdId, payBy] { writer.schedule(holdId, payBy); });
+    const ShowId show = hold.show;
+    writer.afterCommit.push_back([&writer, holdId, show, indexes, payBy] {
+        writer.schedule(holdId, payBy);
+        if (auto state = writer.registry->find(show))
+            state->extendHeld(indexes, payBy);
+    });
     return OrderCreated{order, command.hold, *money, payBy, responseJson, false};
 }
 
@@ -1399,8 +1415,9 @@ void BookingEngine::runBatch(std::vector<std::unique_ptr<Command>> &commands)
                            {staged.show.value(), version, static_cast<int>(staged.status),
                             indexes.join(QLatin1Char(',')), now}));
             Q_UNUSED(feed);
-            committed.emplace_back(
-                staged.show, SeatChange{version, staged.status, std::move(staged.seatIndexes)});
+            committed.emplace_back(staged.show,
+                                   SeatChange{version, staged.status, std::move(staged.seatIndexes),
+                                              staged.heldUntilMs});
         }
         for (auto it = versions.cbegin(); it != versions.cend(); ++it) {
             TRY(bumped,

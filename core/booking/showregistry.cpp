@@ -128,7 +128,9 @@ Result<std::shared_ptr<ShowState>> ShowRegistry::load(const ShowId &show, Connec
     (*tiers)->finish();
 
     auto seats = connection.prepare(QStringLiteral(
-        "SELECT seat_index, status, price_cents FROM seat_inventory WHERE show_id = ?"));
+        "SELECT s.seat_index, s.status, s.price_cents, h.expiry_time FROM seat_inventory s"
+        " LEFT JOIN seat_hold h ON h.hold_id = s.hold_id AND s.status = 1"
+        " WHERE s.show_id = ?"));
     if (!seats)
         return std::unexpected(seats.error());
     QSqlQuery &s = **seats;
@@ -137,6 +139,7 @@ Result<std::shared_ptr<ShowState>> ShowRegistry::load(const ShowId &show, Connec
         return std::unexpected(ok.error());
     std::vector<quint8> statuses(static_cast<std::size_t>(seatCount), 0);
     std::vector<qint64> prices(static_cast<std::size_t>(seatCount), 0);
+    std::vector<qint64> heldUntil(static_cast<std::size_t>(seatCount), 0);
     int rows = 0;
     while (s.next()) {
         const int index = s.value(0).toInt();
@@ -151,6 +154,7 @@ Result<std::shared_ptr<ShowState>> ShowRegistry::load(const ShowId &show, Connec
         }
         statuses[static_cast<std::size_t>(index)] = static_cast<quint8>(status);
         prices[static_cast<std::size_t>(index)] = s.value(2).toLongLong();
+        heldUntil[static_cast<std::size_t>(index)] = s.value(3).toLongLong();
         ++rows;
     }
     s.finish();
@@ -161,7 +165,7 @@ Result<std::shared_ptr<ShowState>> ShowRegistry::load(const ShowId &show, Connec
                         .arg(rows)
                         .arg(seatCount));
     return std::make_shared<ShowState>(std::move(info), *layout, std::move(statuses),
-                                       std::move(prices), version);
+                                       std::move(heldUntil), std::move(prices), version);
 }
 
 } // namespace Boxoffice::Core

@@ -42,11 +42,13 @@ QByteArray packStatuses(const std::vector<quint8> &statuses)
 }
 
 ShowState::ShowState(ShowInfo info, std::shared_ptr<const VenueLayout> layout,
-                     std::vector<quint8> statuses, std::vector<qint64> seatPrices, qint64 version)
+                     std::vector<quint8> statuses, std::vector<qint64> heldUntil,
+                     std::vector<qint64> seatPrices, qint64 version)
     : m_info(std::move(info))
     , m_layout(std::move(layout))
     , m_prices(std::move(seatPrices))
     , m_statuses(std::move(statuses))
+    , m_heldUntil(std::move(heldUntil))
     , m_version(version)
     , m_logStartVersion(version)
 {
@@ -105,15 +107,26 @@ std::optional<std::vector<SeatChange>> ShowState::changesSince(qint64 sinceVersi
     return changes;
 }
 
-QList<int> ShowState::unavailableAmong(const QList<int> &seatIndexes) const
+QList<int> ShowState::unavailableAmong(const QList<int> &seatIndexes, qint64 nowMs) const
 {
     QList<int> taken;
     std::shared_lock lock(m_mutex);
     for (int index : seatIndexes) {
-        if (m_statuses[index] != static_cast<quint8>(SeatState::Available))
+        const auto status = static_cast<SeatState>(m_statuses[index]);
+        const bool runOut = status == SeatState::Held && m_heldUntil[index] <= nowMs;
+        if (status != SeatState::Available && !runOut)
             taken.append(index);
     }
     return taken;
+}
+
+void ShowState::extendHeld(const std::vector<int> &seatIndexes, qint64 untilMs)
+{
+    std::unique_lock lock(m_mutex);
+    for (int index : seatIndexes) {
+        if (m_statuses[index] == static_cast<quint8>(SeatState::Held))
+            m_heldUntil[index] = std::max(m_heldUntil[index], untilMs);
+    }
 }
 
 void ShowState::apply(const SeatChange &change)
@@ -127,6 +140,7 @@ void ShowState::apply(const SeatChange &change)
     for (int index : change.seatIndexes) {
         count(m_counts, m_statuses[index], -1);
         m_statuses[index] = static_cast<quint8>(change.status);
+        m_heldUntil[index] = change.status == SeatState::Held ? change.heldUntilMs : 0;
         count(m_counts, m_statuses[index], 1);
     }
     m_version = change.version;

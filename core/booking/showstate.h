@@ -48,6 +48,7 @@ struct SeatChange
     qint64 version = 0;
     SeatState status = SeatState::Available;
     std::vector<int> seatIndexes;
+    qint64 heldUntilMs = 0; // for HELD: when the hold runs out (not sent on the wire)
 };
 
 struct SeatCounts
@@ -65,8 +66,10 @@ struct SeatCounts
 class ShowState
 {
 public:
+    // `heldUntil` gives the hold expiry of every HELD seat (0 elsewhere).
     ShowState(ShowInfo info, std::shared_ptr<const VenueLayout> layout,
-              std::vector<quint8> statuses, std::vector<qint64> seatPrices, qint64 version);
+              std::vector<quint8> statuses, std::vector<qint64> heldUntil,
+              std::vector<qint64> seatPrices, qint64 version);
 
     [[nodiscard]] const ShowInfo &info() const { return m_info; }
     [[nodiscard]] const VenueLayout &layout() const { return *m_layout; }
@@ -86,8 +89,12 @@ public:
     // (the caller then sends a full snapshot).
     [[nodiscard]] std::optional<std::vector<SeatChange>> changesSince(qint64 sinceVersion,
                                                                       qint64 *version) const;
-    // Of the given seats, those not AVAILABLE right now.
-    [[nodiscard]] QList<int> unavailableAmong(const QList<int> &seatIndexes) const;
+    // Of the given seats, those that cannot be held at `nowMs`: not AVAILABLE, and not HELD by
+    // a hold that has already run out (the writer expires such holds before it places new
+    // ones, so they must not be refused here even if no timer has released them yet).
+    [[nodiscard]] QList<int> unavailableAmong(const QList<int> &seatIndexes, qint64 nowMs) const;
+    // An order awaiting payment keeps its hold longer: the seats stay HELD until `untilMs`.
+    void extendHeld(const std::vector<int> &seatIndexes, qint64 untilMs);
 
     // Applies a committed change. Changes at or below the current version are ignored (a
     // reload may already contain them); a gap is a programming error and is logged.
@@ -100,6 +107,7 @@ private:
 
     mutable std::shared_mutex m_mutex;
     std::vector<quint8> m_statuses;
+    std::vector<qint64> m_heldUntil; // per seat; meaningful while HELD
     qint64 m_version = 0;
     SeatCounts m_counts;
     std::deque<SeatChange> m_log; // recent changes, bounded by kMaxLoggedSeats

@@ -436,7 +436,8 @@ void ApiServer::placeHold(Call &call)
                         QStringLiteral("show %1 has no such seats").arg(command.show.value()),
                         QJsonObject{{QStringLiteral("seatIds"), unknown}}));
     // Seats the cache already knows are taken are refused here, without queueing.
-    if (const QList<int> taken = (*show)->unavailableAmong(indexes); !taken.isEmpty()) {
+    if (const QList<int> taken = (*show)->unavailableAmong(indexes, m_engine.clock().nowMs());
+        !taken.isEmpty()) {
         QJsonArray ids;
         for (int index : taken)
             ids.append((*show)->layout().seats()[static_cast<std::size_t>(index)].id.value());
