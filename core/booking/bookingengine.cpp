@@ -1345,7 +1345,9 @@ void BookingEngine::writerMain()
             };
             commands.insert(commands.begin(), std::move(typed));
         }
-        if (!commands.empty() || !m_writer->dueHolds(m_clock.nowMs()).isEmpty())
+        const bool holdsDue =
+            m_options.expiryTimerEnabled && !m_writer->dueHolds(m_clock.nowMs()).isEmpty();
+        if (!commands.empty() || holdsDue)
             runBatch(commands);
         if (stopping) {
             std::lock_guard lock(m_queueMutex);
@@ -1374,7 +1376,9 @@ void BookingEngine::runBatch(std::vector<std::unique_ptr<Command>> &commands)
             return std::unexpected(tx.error());
         // Holds that came due expire before any command sees their seats.
         const qint64 now = m_clock.nowMs();
-        for (const HoldId &hold : writer.dueHolds(now)) {
+        const QList<HoldId> due =
+            m_options.expiryTimerEnabled ? writer.dueHolds(now) : QList<HoldId>();
+        for (const HoldId &hold : due) {
             auto ended = writer.isolated<bool>(
                 [&] { return Rules::endHold(writer, hold, HoldEvent::Expire, now); });
             if (ended && !*ended)

@@ -25,8 +25,9 @@ struct EngineOptions
     int paymentWindowSeconds = 600;
     // Tickets stay valid this long after the show starts.
     qint64 ticketGraceMs = 6LL * 3600 * 1000;
-    // The precise wake-up at the next hold expiry. Off only in tests that prove the other
-    // expiry paths (the periodic scan, start-up recovery, the check inside the order).
+    // The scheduled expiry: the writer wakes at the next hold expiry and expires due holds at
+    // the start of every batch. Off only in tests that prove the other expiry paths work on
+    // their own (the periodic scan, sweepNow, the checks inside order and payment).
     bool expiryTimerEnabled = true;
     // The compensating scan of (expiry_time, status) of seed §13.3 runs this often.
     int sweepIntervalMs = 5'000;
