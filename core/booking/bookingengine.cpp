@@ -757,10 +757,11 @@ Result<QList<TicketView>> issueTickets(WriterContext &writer, const TicketSigner
         validUntil = (*start)->value(0).toLongLong() + options.ticketGraceMs;
     (*start)->finish();
 
+    // Sold seats keep their hold id, so idx_seat_hold finds them without scanning the show.
     TRY(seatQuery, sql.exec(QStringLiteral("SELECT seat_id FROM seat_inventory"
-                                           " WHERE show_id = ? AND order_id = ? AND status = ?"
+                                           " WHERE hold_id = ? AND order_id = ? AND status = ?"
                                            " ORDER BY seat_index"),
-                            {order.show.value(), order.order.value(), kSold}));
+                            {order.hold.value(), order.order.value(), kSold}));
     QList<SeatId> seats;
     while ((*seatQuery)->next())
         seats.append(SeatId((*seatQuery)->value(0).toString()));
