@@ -26,29 +26,37 @@ using namespace Core;
 // the meantime (the client hung up): then the answer is dropped.
 struct PendingReply
 {
-    PendingReply(QTcpSocket *s, QHttpServerResponder &&r)
+    PendingReply(QTcpSocket *s, QHttpServerResponder &&r, bool head)
         : socket(s)
+        , headOnly(head)
     {
         responder.emplace(std::move(r));
     }
     QPointer<QTcpSocket> socket;
     std::optional<QHttpServerResponder> responder;
+    bool headOnly = false; // a HEAD request: the same headers, no body
 
     void send(int status, const QByteArray &body, const QByteArray &extraHeader = {},
               const QByteArray &extraValue = {})
     {
         if (!responder || !socket || socket->state() != QAbstractSocket::ConnectedState)
             return;
+        const bool close = socket->property(kCloseAfterResponseProperty).toBool();
         responder->writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(status));
         responder->writeHeader(QByteArrayLiteral("Content-Type"),
                                QByteArrayLiteral("application/json; charset=utf-8"));
         responder->writeHeader(QByteArrayLiteral("Content-Length"),
                                QByteArray::number(body.size()));
         responder->writeHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
+        if (close)
+            responder->writeHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
         if (!extraHeader.isEmpty())
             responder->writeHeader(extraHeader, extraValue);
-        responder->writeBody(body);
+        // writeBody ends the header block, also for an empty body.
+        responder->writeBody(headOnly ? QByteArray() : body);
         responder.reset();
+        if (close)
+            socket->disconnectFromHost();
     }
     void send(const Error &error) { send(errorCodeInfo(error.code).httpStatus, errorBody(error)); }
 };
@@ -78,9 +86,10 @@ QString headerValue(const QHttpServerRequest &request, const QByteArray &name)
     return {};
 }
 
-bool isValidPathId(QStringView id)
+// Ids in paths and keys: a small alphabet, so nothing odd reaches logs or SQL.
+bool isValidId(QStringView id, qsizetype maxLength)
 {
-    if (id.isEmpty() || id.size() > 64)
+    if (id.isEmpty() || id.size() > maxLength)
         return false;
     for (QChar c : id) {
         if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != u'-' && c != u'_' && c != u'.')
@@ -160,7 +169,8 @@ Result<quint16> ApiServer::start(const QHostAddress &address, quint16 port)
 
 void ApiServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    PendingReply reply(socket, makeResponder(request, socket));
+    PendingReply reply(socket, makeResponder(request, socket),
+                       request.method() == QHttpServerRequest::Method::Head);
     reply.send(Error::make(ErrorCode::NotFound, QStringLiteral("no such resource")));
 }
 
@@ -196,8 +206,11 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         static const QRegularExpression live(QStringLiteral("^/api/v1/shows/[^/]+/live$"));
         return live.match(path).hasMatch();
     }
-    Call call{
-        request, std::make_shared<PendingReply>(socket, makeResponder(request, socket)), {}, {}};
+    Call call{request,
+              std::make_shared<PendingReply>(socket, makeResponder(request, socket),
+                                             request.method() == Method::Head),
+              {},
+              {}};
     static const QString kPrefix = QStringLiteral("/api/v1/");
     if (!path.startsWith(kPrefix)) {
         call.error(ErrorCode::NotFound,
@@ -218,7 +231,7 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
             }
             const char *want = entry.route.segments[n];
             if (qstrcmp(want, "*") == 0) {
-                if (!isValidPathId(segments[n])) {
+                if (!isValidId(segments[n], 64)) {
                     matches = false;
                     break;
                 }
@@ -231,7 +244,9 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         if (!matches || n != segments.size())
             continue;
         pathKnown = true;
-        if (entry.route.method != request.method())
+        const bool headOfGet =
+            request.method() == Method::Head && entry.route.method == Method::Get;
+        if (entry.route.method != request.method() && !headOfGet)
             continue;
 
         call.params = params;
@@ -468,7 +483,7 @@ void ApiServer::createOrder(Call &call)
     if (key.isEmpty())
         return call.error(ErrorCode::BadRequest,
                           QStringLiteral("X-Idempotency-Key header is required"));
-    if (key.size() > 128 || !isValidPathId(key.left(64)) || key.contains(u' '))
+    if (!isValidId(key, 128))
         return call.error(
             ErrorCode::BadRequest,
             QStringLiteral("X-Idempotency-Key must be 1-128 letters, digits, '-', '_' or '.'"));
@@ -685,7 +700,7 @@ void ApiServer::handleWebSocket()
         // "", "api", "v1", "shows", id, "live"
         if (parts.size() != 6 || parts[1] != QLatin1StringView("api") ||
             parts[2] != QLatin1StringView("v1") || parts[3] != QLatin1StringView("shows") ||
-            parts[5] != QLatin1StringView("live") || !isValidPathId(parts[4])) {
+            parts[5] != QLatin1StringView("live") || !isValidId(parts[4], 64)) {
             refuse(QStringLiteral("no such channel"));
             continue;
         }

@@ -200,6 +200,9 @@ public:
     }
     // Increases with the first byte of every request; tells a new request from a running one.
     [[nodiscard]] quint64 requestsStarted() const { return m_requestsStarted; }
+    // Whether the last complete request header asked for the connection to close after its
+    // response (Connection: close, or HTTP/1.0 without keep-alive; RFC 9112 §9.3, §9.6).
+    [[nodiscard]] bool closeRequested() const { return m_closeRequested; }
     [[nodiscard]] qint64 bodyRemaining() const { return m_state == State::Body ? m_bodyLeft : 0; }
 
     // Counts `count` body bytes without looking at them; count <= bodyRemaining().
@@ -340,8 +343,12 @@ private:
     {
         QByteArrayView rest(m_header);
         const qsizetype requestLineEnd = rest.indexOf('\n');
-        if (!isRequestLine(withoutCr(rest.first(requestLineEnd))))
+        const QByteArrayView requestLine = withoutCr(rest.first(requestLineEnd));
+        if (!isRequestLine(requestLine))
             return reject(ErrorCode::BadRequest, QStringLiteral("malformed request line"));
+        const bool http10 = requestLine.endsWith("HTTP/1.0");
+        bool connectionClose = false;
+        bool connectionKeepAlive = false;
         rest = rest.sliced(requestLineEnd + 1);
 
         qint64 contentLength = -1;
@@ -388,8 +395,11 @@ private:
                 upgradeWebSocket = upgradeWebSocket || listContainsToken(value, "websocket");
             } else if (equalsIgnoringCase(name, "Connection")) {
                 connectionUpgrade = connectionUpgrade || listContainsToken(value, "upgrade");
+                connectionClose = connectionClose || listContainsToken(value, "close");
+                connectionKeepAlive = connectionKeepAlive || listContainsToken(value, "keep-alive");
             }
         }
+        m_closeRequested = connectionClose || (http10 && !connectionKeepAlive);
 
         if (contentLength > m_maxBodyBytes) {
             return reject(ErrorCode::PayloadTooLarge,
@@ -415,6 +425,7 @@ private:
     const int m_maxHeaderBytes;
     const qint64 m_maxBodyBytes;
     State m_state = State::BetweenRequests;
+    bool m_closeRequested = false;
     QByteArray m_header; // from the request line's first byte; leading empty lines dropped
     int m_headerBytes = 0;
     bool m_inRequestLine = true;
@@ -556,6 +567,7 @@ private:
         case Verdict::Kind::Continue:
             break;
         }
+        setProperty(kCloseAfterResponseProperty, m_framer.closeRequested());
 
         if (!m_framer.inRequest()) {
             m_requestStartMs = -1;

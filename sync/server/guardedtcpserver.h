@@ -18,6 +18,10 @@ struct ConnectionLimits
 
 class GuardedSocket;
 
+// Set on a guarded socket while its current request asked to close the connection after the
+// response; whoever answers honours it.
+inline constexpr char kCloseAfterResponseProperty[] = "boxoffice.closeAfterResponse";
+
 // A QTcpServer that guards every connection before QAbstractHttpServer reads from it
 // (QHttpServer 6.4 buffers whole bodies without limit and has no timeouts or connection cap;
 // DESIGN.md §7). Bind it with QAbstractHttpServer::bind(); it then becomes the HTTP server's
