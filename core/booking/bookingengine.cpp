@@ -438,6 +438,19 @@ Result<QList<TicketView>> readTickets(Sql &sql, const OrderId &order)
     return tickets;
 }
 
+// The seats a hold holds right now, in no particular order.
+Result<std::vector<int>> heldSeatIndexes(Sql &sql, const HoldId &hold)
+{
+    TRY(query, sql.exec(QStringLiteral("SELECT seat_index FROM seat_inventory"
+                                       " WHERE hold_id = ? AND status = ?"),
+                        {hold.value(), kHeld}));
+    std::vector<int> indexes;
+    while ((*query)->next())
+        indexes.push_back((*query)->value(0).toInt());
+    (*query)->finish();
+    return indexes;
+}
+
 Error holdGone(const HoldId &hold, HoldState state)
 {
     switch (state) {
@@ -497,13 +510,8 @@ Result<bool> endHold(WriterContext &writer, const HoldId &hold, HoldEvent event,
         show = ShowId((*showQuery)->value(0).toString());
     (*showQuery)->finish();
 
-    TRY(seats, sql.exec(QStringLiteral("SELECT seat_index FROM seat_inventory"
-                                       " WHERE hold_id = ? AND status = ?"),
-                        {hold.value(), kHeld}));
-    std::vector<int> indexes;
-    while ((*seats)->next())
-        indexes.push_back((*seats)->value(0).toInt());
-    (*seats)->finish();
+    TRY(seats, heldSeatIndexes(sql, hold));
+    std::vector<int> indexes = std::move(*seats);
 
     TRY(freed, sql.change(QStringLiteral("UPDATE seat_inventory SET status = ?, hold_id = NULL,"
                                          " version = version + 1, updated_at = ?"
@@ -727,13 +735,8 @@ Result<OrderCreated> createOrder(WriterContext &writer, const EngineOptions &opt
                     QString::fromUtf8(responseJson), command.contactName, command.contactPhone,
                     payBy, nowMs, nowMs}));
     Q_UNUSED(inserted);
-    TRY(seatQuery, sql.exec(QStringLiteral("SELECT seat_index FROM seat_inventory"
-                                           " WHERE hold_id = ? AND status = ?"),
-                            {command.hold.value(), kHeld}));
-    std::vector<int> indexes;
-    while ((*seatQuery)->next())
-        indexes.push_back((*seatQuery)->value(0).toInt());
-    (*seatQuery)->finish();
+    TRY(seats, heldSeatIndexes(sql, command.hold));
+    const std::vector<int> indexes = std::move(*seats);
     const HoldId holdId = command.hold;
     const ShowId show = hold.show;
     writer.afterCommit.push_back([&writer, holdId, show, indexes, payBy] {
@@ -824,8 +827,7 @@ Result<> recordPayment(Sql &sql, const PaymentFacts &facts, const OrderRow &orde
     return {};
 }
 
-// PENDING_PAY -> PAID (hold CONFIRMED, seats SOLD) -> TICKETED. Ticketing happens in a nested
-// savepoint: if it fails the payment still stands and the sweep tickets the order later.
+// PENDING_PAY -> PAID (hold CONFIRMED, seats SOLD) -> TICKETED.
 Result<PaymentOutcome> applyPayment(WriterContext &writer, const TicketSigner &signer,
                                     const EngineOptions &options, const OrderRow &order,
                                     const PaymentFacts &facts, qint64 nowMs)
@@ -852,13 +854,8 @@ Result<PaymentOutcome> applyPayment(WriterContext &writer, const TicketSigner &s
         return fail(ErrorCode::Conflict,
                     QStringLiteral("hold %1 is no longer active").arg(order.hold.value()));
 
-    TRY(seatQuery, sql.exec(QStringLiteral("SELECT seat_index FROM seat_inventory"
-                                           " WHERE hold_id = ? AND status = ?"),
-                            {order.hold.value(), kHeld}));
-    std::vector<int> indexes;
-    while ((*seatQuery)->next())
-        indexes.push_back((*seatQuery)->value(0).toInt());
-    (*seatQuery)->finish();
+    TRY(seats, heldSeatIndexes(sql, order.hold));
+    std::vector<int> indexes = std::move(*seats);
     TRY(sold, sql.change(QStringLiteral("UPDATE seat_inventory SET status = ?, order_id = ?,"
                                         " version = version + 1, updated_at = ?"
                                         " WHERE hold_id = ? AND status = ?"),
@@ -882,21 +879,14 @@ Result<PaymentOutcome> applyPayment(WriterContext &writer, const TicketSigner &s
     outcome.tenderedCents = facts.tenderedCents;
     outcome.changeCents = facts.changeCents;
 
-    const std::size_t changeMark = writer.changes.size();
-    const std::size_t afterMark = writer.afterCommit.size();
-    auto nested = Savepoint::begin(*writer.connection);
-    if (!nested)
-        return std::unexpected(nested.error());
-    auto tickets = issueTickets(writer, signer, options, order, nowMs);
+    // Ticketing in a savepoint of its own: if it fails, the payment still stands and the
+    // sweep tickets the order later.
+    auto tickets = writer.isolated<QList<TicketView>>(
+        [&] { return issueTickets(writer, signer, options, order, nowMs); });
     if (tickets) {
-        if (auto ok = nested->release(); !ok)
-            return std::unexpected(ok.error());
         outcome.orderStatus = OrderState::Ticketed;
         outcome.tickets = *tickets;
     } else {
-        nested->rollback();
-        writer.changes.resize(changeMark);
-        writer.afterCommit.resize(afterMark);
         qCWarning(lcCore).noquote() << "order" << order.order.value()
                                     << "is paid but not ticketed yet:" << tickets.error().message;
     }
@@ -1105,20 +1095,13 @@ Result<int> sweep(WriterContext &writer, const TicketSigner &signer, const Engin
         TRY(row, readOrder(sql, id));
         if (!*row)
             continue;
-        const std::size_t changeMark = writer.changes.size();
-        auto nested = Savepoint::begin(*writer.connection);
-        if (!nested)
-            return std::unexpected(nested.error());
-        if (auto tickets = issueTickets(writer, signer, options, **row, nowMs); tickets) {
-            if (auto ok = nested->release(); !ok)
-                return std::unexpected(ok.error());
+        auto tickets = writer.isolated<QList<TicketView>>(
+            [&] { return issueTickets(writer, signer, options, **row, nowMs); });
+        if (tickets)
             qCInfo(lcCore) << "ticketed paid order" << id.value();
-        } else {
-            nested->rollback();
-            writer.changes.resize(changeMark);
+        else
             qCWarning(lcCore).noquote()
                 << "order" << id.value() << "still not ticketed:" << tickets.error().message;
-        }
     }
     return expired;
 }
