@@ -215,12 +215,28 @@ private:
     Connection &m_connection;
 };
 
+// A JSON array of seat ids, built directly: it is written for every hold.
 QString seatIdsJson(const QList<SeatId> &seats)
 {
-    QJsonArray array;
-    for (const SeatId &seat : seats)
-        array.append(seat.value());
-    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+    QString json;
+    json.reserve(seats.size() * 16 + 2);
+    json.append(QLatin1Char('['));
+    for (qsizetype i = 0; i < seats.size(); ++i) {
+        if (i > 0)
+            json.append(QLatin1Char(','));
+        json.append(QLatin1Char('"'));
+        for (QChar c : seats[i].value()) {
+            if (c == u'"' || c == u'\\')
+                json.append(QLatin1Char('\\'));
+            if (c.unicode() < 0x20)
+                json.append(QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0')));
+            else
+                json.append(c);
+        }
+        json.append(QLatin1Char('"'));
+    }
+    json.append(QLatin1Char(']'));
+    return json;
 }
 
 QList<SeatId> seatIdsFromJson(const QString &json)
@@ -1379,33 +1395,60 @@ void BookingEngine::runBatch(std::vector<std::unique_ptr<Command>> &commands)
         Sql sql(*writer.connection);
         QHash<ShowId, qint64> versions;
         CommittedChanges committed;
+        // Per show, consecutive changes to the same status share one version: a batch of
+        // holds on one show becomes one change-feed row instead of hundreds. A seat cannot
+        // appear twice in such a run (it would have to change status in between).
+        std::vector<SeatChange> folded;
+        std::vector<ShowId> foldedShow;
+        QHash<ShowId, std::size_t> lastOfShow;
         for (StagedChange &staged : writer.changes) {
             if (staged.seatIndexes.empty())
                 continue;
-            if (!versions.contains(staged.show)) {
+            const auto last = lastOfShow.constFind(staged.show);
+            if (last != lastOfShow.cend() && folded[*last].status == staged.status) {
+                SeatChange &into = folded[*last];
+                into.seatIndexes.insert(into.seatIndexes.end(), staged.seatIndexes.begin(),
+                                        staged.seatIndexes.end());
+                into.heldUntilPerSeat.insert(into.heldUntilPerSeat.end(), staged.seatIndexes.size(),
+                                             staged.heldUntilMs);
+                continue;
+            }
+            SeatChange change;
+            change.status = staged.status;
+            change.heldUntilPerSeat.assign(staged.seatIndexes.size(), staged.heldUntilMs);
+            change.seatIndexes = std::move(staged.seatIndexes);
+            lastOfShow.insert(staged.show, folded.size());
+            folded.push_back(std::move(change));
+            foldedShow.push_back(staged.show);
+        }
+        for (std::size_t i = 0; i < folded.size(); ++i) {
+            const ShowId &show = foldedShow[i];
+            SeatChange &change = folded[i];
+            if (!versions.contains(show)) {
                 TRY(current,
                     sql.exec(QStringLiteral("SELECT version FROM event_show WHERE show_id = ?"),
-                             {staged.show.value()}));
+                             {show.value()}));
                 qint64 version = 0;
                 if ((*current)->next())
                     version = (*current)->value(0).toLongLong();
                 (*current)->finish();
-                versions.insert(staged.show, version);
+                versions.insert(show, version);
             }
-            const qint64 version = ++versions[staged.show];
-            QStringList indexes;
-            indexes.reserve(static_cast<qsizetype>(staged.seatIndexes.size()));
-            for (int index : staged.seatIndexes)
-                indexes.append(QString::number(index));
+            change.version = ++versions[show];
+            QByteArray indexes;
+            indexes.reserve(static_cast<qsizetype>(change.seatIndexes.size()) * 7);
+            for (int index : change.seatIndexes) {
+                if (!indexes.isEmpty())
+                    indexes.append(',');
+                indexes.append(QByteArray::number(index));
+            }
             TRY(feed,
                 sql.change(QStringLiteral("INSERT INTO seat_change (show_id, version, status,"
                                           " seat_indexes, changed_at) VALUES (?, ?, ?, ?, ?)"),
-                           {staged.show.value(), version, static_cast<int>(staged.status),
-                            indexes.join(QLatin1Char(',')), now}));
+                           {show.value(), change.version, static_cast<int>(change.status),
+                            QString::fromLatin1(indexes), now}));
             Q_UNUSED(feed);
-            committed.emplace_back(staged.show,
-                                   SeatChange{version, staged.status, std::move(staged.seatIndexes),
-                                              staged.heldUntilMs});
+            committed.emplace_back(show, std::move(change));
         }
         for (auto it = versions.cbegin(); it != versions.cend(); ++it) {
             TRY(bumped,

@@ -137,10 +137,14 @@ void ShowState::apply(const SeatChange &change)
     if (change.version != m_version + 1)
         qCWarning(lcCore) << "show" << m_info.id.value() << "jumped from version" << m_version
                           << "to" << change.version;
-    for (int index : change.seatIndexes) {
+    const bool perSeat = change.heldUntilPerSeat.size() == change.seatIndexes.size();
+    for (std::size_t k = 0; k < change.seatIndexes.size(); ++k) {
+        const int index = change.seatIndexes[k];
         count(m_counts, m_statuses[index], -1);
         m_statuses[index] = static_cast<quint8>(change.status);
-        m_heldUntil[index] = change.status == SeatState::Held ? change.heldUntilMs : 0;
+        m_heldUntil[index] = change.status != SeatState::Held ? 0
+                             : perSeat                        ? change.heldUntilPerSeat[k]
+                                                              : change.heldUntilMs;
         count(m_counts, m_statuses[index], 1);
     }
     m_version = change.version;

@@ -48,7 +48,10 @@ struct SeatChange
     qint64 version = 0;
     SeatState status = SeatState::Available;
     std::vector<int> seatIndexes;
-    qint64 heldUntilMs = 0; // for HELD: when the hold runs out (not sent on the wire)
+    // For HELD: when the hold runs out (not sent on the wire). heldUntilPerSeat, when not
+    // empty, gives it per seat (parallel to seatIndexes) and overrides heldUntilMs.
+    qint64 heldUntilMs = 0;
+    std::vector<qint64> heldUntilPerSeat;
 };
 
 struct SeatCounts

@@ -41,13 +41,22 @@ QByteArray sha256(QByteArrayView data)
 
 QString newId(QStringView prefix)
 {
-    // 256 is a multiple of 32, so taking the low five bits of a random byte is unbiased.
-    const QByteArray random = randomBytes(kIdRandomChars);
+    // Ids are made on the booking writer's hot path: draw the randomness in blocks rather than
+    // one RAND_bytes call per id. 256 is a multiple of 32, so taking the low five bits of a
+    // random byte is unbiased.
+    thread_local QByteArray pool;
+    thread_local qsizetype used = 0;
+    if (pool.isEmpty() || used + kIdRandomChars > pool.size()) {
+        pool = randomBytes(4096);
+        used = 0;
+    }
     QString id;
     id.reserve(prefix.size() + kIdRandomChars);
     id.append(prefix);
-    for (const char byte : random)
-        id.append(QLatin1Char(kBase32Alphabet[static_cast<unsigned char>(byte) & 0x1f]));
+    for (qsizetype i = 0; i < kIdRandomChars; ++i)
+        id.append(QLatin1Char(kBase32Alphabet[static_cast<unsigned char>(pool[used + i]) & 0x1f]));
+    // Each byte is used once.
+    used += kIdRandomChars;
     return id;
 }
 

@@ -294,20 +294,41 @@ void ApiServer::denied(const Call &call, const Error &error)
                          QJsonObject{{QStringLiteral("reason"), error.message}});
 }
 
+void ApiServer::post(std::function<void()> task)
+{
+    bool first = false;
+    {
+        std::lock_guard lock(m_postedMutex);
+        first = m_posted.empty();
+        m_posted.push_back(std::move(task));
+    }
+    // One event per burst: a group commit completes hundreds of commands at once.
+    if (first)
+        QMetaObject::invokeMethod(this, &ApiServer::runPosted, Qt::QueuedConnection);
+}
+
+void ApiServer::runPosted()
+{
+    std::vector<std::function<void()>> tasks;
+    {
+        std::lock_guard lock(m_postedMutex);
+        tasks.swap(m_posted);
+    }
+    for (auto &task : tasks)
+        task();
+}
+
 template <class T, class Format>
 Completion<T> ApiServer::replyLater(std::shared_ptr<PendingReply> reply, int successStatus,
                                     Format format)
 {
     return [this, reply = std::move(reply), successStatus, format](Result<T> result) {
-        QMetaObject::invokeMethod(
-            this,
-            [reply, successStatus, format, result = std::move(result)] {
-                if (result)
-                    reply->send(successStatus, toJson(format(*result)));
-                else
-                    reply->send(result.error());
-            },
-            Qt::QueuedConnection);
+        post([reply, successStatus, format, result = std::move(result)] {
+            if (result)
+                reply->send(successStatus, toJson(format(*result)));
+            else
+                reply->send(result.error());
+        });
     };
 }
 
@@ -338,19 +359,16 @@ void ApiServer::login(Call &call)
         else
             (void)m_audit.record(username, QStringLiteral("login.failed"), username,
                                  QJsonObject{{QStringLiteral("reason"), session.error().message}});
-        QMetaObject::invokeMethod(
-            this,
-            [reply, session] {
-                if (!session)
-                    return reply->send(session.error());
-                reply->send(201, toJson(QJsonObject{
-                                     {QStringLiteral("token"), session->token},
-                                     {QStringLiteral("role"), wireName(session->account.role)},
-                                     {QStringLiteral("userId"), session->account.id.value()},
-                                     {QStringLiteral("username"), session->account.username},
-                                     {QStringLiteral("expiresAt"), isoUtc(session->expiresMs)}}));
-            },
-            Qt::QueuedConnection);
+        post([reply, session] {
+            if (!session)
+                return reply->send(session.error());
+            reply->send(201, toJson(QJsonObject{
+                                 {QStringLiteral("token"), session->token},
+                                 {QStringLiteral("role"), wireName(session->account.role)},
+                                 {QStringLiteral("userId"), session->account.id.value()},
+                                 {QStringLiteral("username"), session->account.username},
+                                 {QStringLiteral("expiresAt"), isoUtc(session->expiresMs)}}));
+        });
     });
 }
 
@@ -526,19 +544,16 @@ void ApiServer::createOrder(Call &call)
     m_keysInFlight.insert(key);
     auto reply = call.reply;
     m_engine.createOrder(std::move(command), [this, reply, key](Result<OrderCreated> result) {
-        QMetaObject::invokeMethod(
-            this,
-            [this, reply, key, result] {
-                m_keysInFlight.remove(key);
-                if (!result)
-                    return reply->send(result.error());
-                if (result->replayed)
-                    reply->send(201, result->responseJson, QByteArrayLiteral("Idempotent-Replayed"),
-                                QByteArrayLiteral("true"));
-                else
-                    reply->send(201, result->responseJson);
-            },
-            Qt::QueuedConnection);
+        post([this, reply, key, result] {
+            m_keysInFlight.remove(key);
+            if (!result)
+                return reply->send(result.error());
+            if (result->replayed)
+                reply->send(201, result->responseJson, QByteArrayLiteral("Idempotent-Replayed"),
+                            QByteArrayLiteral("true"));
+            else
+                reply->send(201, result->responseJson);
+        });
     });
 }
 
@@ -645,15 +660,12 @@ void ApiServer::paymentCallback(Call &call)
                 command.order.value(),
                 QJsonObject{{QStringLiteral("paymentId"), command.payment.value()}});
         }
-        QMetaObject::invokeMethod(
-            this,
-            [reply, result] {
-                if (result)
-                    reply->send(200, toJson(paymentJson(*result)));
-                else
-                    reply->send(result.error());
-            },
-            Qt::QueuedConnection);
+        post([reply, result] {
+            if (result)
+                reply->send(200, toJson(paymentJson(*result)));
+            else
+                reply->send(result.error());
+        });
     });
 }
 
@@ -736,8 +748,7 @@ void ApiServer::handleWebSocket()
 
 void ApiServer::publishChanges(const BookingEngine::CommittedChanges &changes)
 {
-    QMetaObject::invokeMethod(
-        this, [this, changes] { broadcast(changes); }, Qt::QueuedConnection);
+    post([this, changes] { broadcast(changes); });
 }
 
 void ApiServer::broadcast(const BookingEngine::CommittedChanges &changes)

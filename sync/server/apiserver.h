@@ -11,7 +11,10 @@
 #include <QPointer>
 #include <QSet>
 
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 class QWebSocket;
 
@@ -75,6 +78,10 @@ private:
     void paymentCallback(Call &call);
     void verifyTicket(Call &call);
 
+    // Runs `task` on this object's thread; thread-safe. Tasks posted while earlier ones wait
+    // share one event.
+    void post(std::function<void()> task);
+    void runPosted();
     void handleWebSocket();
     void broadcast(const Core::BookingEngine::CommittedChanges &changes);
     void denied(const Call &call, const Core::Error &error);
@@ -92,6 +99,8 @@ private:
     QByteArray m_healthBody;
     QSet<QString> m_keysInFlight;
     QHash<Core::ShowId, QList<QPointer<QWebSocket>>> m_subscribers;
+    std::mutex m_postedMutex;
+    std::vector<std::function<void()>> m_posted;
 };
 
 } // namespace Boxoffice::Sync

@@ -62,8 +62,8 @@ std::unique_ptr<ShowState> makeState(std::vector<quint8> statuses, qint64 versio
 SeatChange change(qint64 version, SeatState status, std::vector<int> seats,
                   qint64 heldUntilMs = kFarMs)
 {
-    return SeatChange{version, status, std::move(seats),
-                      status == SeatState::Held ? heldUntilMs : 0};
+    return SeatChange{
+        version, status, std::move(seats), status == SeatState::Held ? heldUntilMs : 0, {}};
 }
 
 std::vector<quint8> bytesToStatuses(const QByteArray &bytes)
