@@ -6,6 +6,7 @@
 #include "core/storage/migrations.h"
 #include "core/venue/venuelayout.h"
 
+#include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -323,8 +324,11 @@ void BookingEngine::close()
         m_stopping = true;
     }
     m_queueChanged.notify_one();
+    m_checkpointerWake.notify_all();
     if (m_thread.joinable())
         m_thread.join();
+    if (m_checkpointer.joinable())
+        m_checkpointer.join();
 }
 
 void BookingEngine::enqueue(std::unique_ptr<Command> command)
@@ -596,7 +600,7 @@ Result<HoldConfirmation> placeHold(WriterContext &writer, const EngineOptions &o
         return unavailable(taken);
 
     std::sort(indexes.begin(), indexes.end());
-    const HoldId hold(newId(u"HOLD_"));
+    const HoldId hold(newSortableId(u"HOLD_", nowMs));
     Sql sql(*writer.connection);
     QList<int> taken;
     qint64 total = 0;
@@ -728,7 +732,7 @@ Result<OrderCreated> createOrder(WriterContext &writer, const EngineOptions &opt
         return std::unexpected(holdGone(command.hold, HoldState::Expired));
 
     const OrderState status = *nextState(OrderState::Init, OrderEvent::Submit);
-    const OrderId order(newId(u"ORD_"));
+    const OrderId order(newSortableId(u"ORD_", nowMs));
     TRY(money, Money::fromMinor(hold.totalCents, hold.currency));
     const QJsonObject response{
         {QStringLiteral("orderId"), order.value()},
@@ -788,7 +792,7 @@ Result<QList<TicketView>> issueTickets(WriterContext &writer, const TicketSigner
 
     QList<TicketView> tickets;
     for (const SeatId &seat : seats) {
-        const TicketCode code(newId(u"T"));
+        const TicketCode code(newSortableId(u"T", nowMs));
         TicketClaims claims;
         claims.keyId = signer.keyId();
         claims.show = order.show;
@@ -940,7 +944,7 @@ Result<PaymentOutcome> tender(WriterContext &writer, const TicketSigner &signer,
             ErrorCode::OrderExpired,
             QStringLiteral("order %1: the payment window closed").arg(command.order.value()));
     PaymentFacts facts;
-    facts.payment = PaymentId(newId(u"PAY_"));
+    facts.payment = PaymentId(newSortableId(u"PAY_", nowMs));
     facts.source = QStringLiteral("BOX_OFFICE");
     facts.method = wireName(command.method);
     facts.reference = command.reference;
@@ -1275,6 +1279,8 @@ Result<> BookingEngine::open()
         m_thread.join();
         return result;
     }
+    if (m_options.database.dialect == SqlDialect::Sqlite)
+        m_checkpointer = std::thread([this] { checkpointerMain(); });
     return {};
 }
 
@@ -1288,6 +1294,12 @@ Result<> BookingEngine::prepareWriter()
     m_writer->connection = std::move(*connection);
     if (auto migrated = migrateSchema(*m_writer->connection, m_clock.nowMs()); !migrated)
         return std::unexpected(migrated.error());
+    if (m_options.database.dialect == SqlDialect::Sqlite) {
+        // Checkpoints run on the checkpointer thread, not inside the writer's COMMIT.
+        if (auto ok = m_writer->connection->execute(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
+            !ok)
+            return std::unexpected(ok.error());
+    }
 
     // Holds that are still active: schedule them. Those already overdue (the server was down)
     // expire in the first batch, before any new command.
@@ -1301,6 +1313,47 @@ Result<> BookingEngine::prepareWriter()
     (*active)->finish();
     qCInfo(lcCore) << "booking engine open:" << m_writer->expiryOf.size() << "active holds";
     return {};
+}
+
+void BookingEngine::checkpointerMain()
+{
+    auto connection = Connection::open(
+        m_options.database,
+        QStringLiteral("boxoffice-checkpoint-%1").arg(reinterpret_cast<quintptr>(this)));
+    if (!connection) {
+        qCWarning(lcCore).noquote() << "no checkpointer; the log grows until the writer bounds it:"
+                                    << connection.error().message;
+        return;
+    }
+    for (;;) {
+        {
+            std::unique_lock lock(m_queueMutex);
+            if (m_checkpointerWake.wait_for(lock, std::chrono::milliseconds(50),
+                                            [this] { return m_stopping; }))
+                break;
+        }
+        // PASSIVE never blocks the writer; once it has copied every frame, the writer's next
+        // transaction starts the log from the beginning again.
+        if (auto ok = (*connection)->execute(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")); !ok)
+            qCWarning(lcCore).noquote() << "checkpoint failed:" << ok.error().message;
+    }
+    (void)(*connection)->execute(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+}
+
+void BookingEngine::boundWriteAheadLog()
+{
+    // Under sustained load the passive checkpoints never catch up with the end of the log, so
+    // it would grow without end; past a bound the writer waits for one complete checkpoint.
+    constexpr qint64 kMaxLogBytes = 64LL * 1024 * 1024;
+    if (m_options.database.dialect != SqlDialect::Sqlite || ++m_batchesSinceLogCheck < 32)
+        return;
+    m_batchesSinceLogCheck = 0;
+    const QFileInfo log(m_options.database.path + QStringLiteral("-wal"));
+    if (log.size() <= kMaxLogBytes)
+        return;
+    if (auto ok = m_writer->connection->execute(QStringLiteral("PRAGMA wal_checkpoint(RESTART)"));
+        !ok)
+        qCWarning(lcCore).noquote() << "log restart failed:" << ok.error().message;
 }
 
 void BookingEngine::writerMain()
@@ -1347,8 +1400,10 @@ void BookingEngine::writerMain()
         }
         const bool holdsDue =
             m_options.expiryTimerEnabled && !m_writer->dueHolds(m_clock.nowMs()).isEmpty();
-        if (!commands.empty() || holdsDue)
+        if (!commands.empty() || holdsDue) {
             runBatch(commands);
+            boundWriteAheadLog();
+        }
         if (stopping) {
             std::lock_guard lock(m_queueMutex);
             if (m_queue.empty())

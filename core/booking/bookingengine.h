@@ -100,6 +100,8 @@ private:
     void enqueue(std::unique_ptr<Command> command);
     [[nodiscard]] Result<> prepareWriter();
     void writerMain();
+    void checkpointerMain();
+    void boundWriteAheadLog();
     void runBatch(std::vector<std::unique_ptr<Command>> &commands);
 
     EngineOptions m_options;
@@ -117,6 +119,11 @@ private:
     bool m_stopping = false;
     bool m_wakeRequested = false;
     std::thread m_thread;
+    // SQLite only: copies the write-ahead log into the database beside the writer, so the
+    // writer's commits never pay for a checkpoint.
+    std::thread m_checkpointer;
+    std::condition_variable m_checkpointerWake; // its own: the writer's wake-ups are not shared
+    int m_batchesSinceLogCheck = 0;
 };
 
 } // namespace Boxoffice::Core

@@ -39,24 +39,47 @@ QByteArray sha256(QByteArrayView data)
     return QCryptographicHash::hash(data, QCryptographicHash::Sha256);
 }
 
-QString newId(QStringView prefix)
+namespace {
+
+// Appends `count` base32 characters of randomness, drawn from a per-thread pool: ids are made
+// on the booking writer's hot path, so RAND_bytes is called per block, not per id. 256 is a
+// multiple of 32, so taking the low five bits of a random byte is unbiased; each byte is used
+// once.
+void appendRandomChars(QString &id, int count)
 {
-    // Ids are made on the booking writer's hot path: draw the randomness in blocks rather than
-    // one RAND_bytes call per id. 256 is a multiple of 32, so taking the low five bits of a
-    // random byte is unbiased.
     thread_local QByteArray pool;
     thread_local qsizetype used = 0;
-    if (pool.isEmpty() || used + kIdRandomChars > pool.size()) {
+    if (pool.isEmpty() || used + count > pool.size()) {
         pool = randomBytes(4096);
         used = 0;
     }
+    for (qsizetype i = 0; i < count; ++i)
+        id.append(QLatin1Char(kBase32Alphabet[static_cast<unsigned char>(pool[used + i]) & 0x1f]));
+    used += count;
+}
+
+} // namespace
+
+QString newId(QStringView prefix)
+{
     QString id;
     id.reserve(prefix.size() + kIdRandomChars);
     id.append(prefix);
-    for (qsizetype i = 0; i < kIdRandomChars; ++i)
-        id.append(QLatin1Char(kBase32Alphabet[static_cast<unsigned char>(pool[used + i]) & 0x1f]));
-    // Each byte is used once.
-    used += kIdRandomChars;
+    appendRandomChars(id, kIdRandomChars);
+    return id;
+}
+
+QString newSortableId(QStringView prefix, qint64 nowMs)
+{
+    constexpr int kTimeChars = 9; // 45 bits of milliseconds: until the year 3084
+    constexpr int kRandomChars = 12;
+    QString id;
+    id.reserve(prefix.size() + kTimeChars + kRandomChars);
+    id.append(prefix);
+    const quint64 time = static_cast<quint64>(std::max<qint64>(nowMs, 0));
+    for (int i = kTimeChars - 1; i >= 0; --i)
+        id.append(QLatin1Char(kBase32Alphabet[(time >> (5 * i)) & 0x1f]));
+    appendRandomChars(id, kRandomChars);
     return id;
 }
 

@@ -23,6 +23,10 @@ namespace Boxoffice::Core {
 // `prefix` followed by 20 random characters of Crockford base32 (0-9, A-Z without I, L, O, U):
 // newId(u"HOLD_") -> "HOLD_7Q2M0KX4ZB9T1VNE3RCA". 100 bits of randomness.
 [[nodiscard]] QString newId(QStringView prefix);
+// Like newId, but the first 9 characters after the prefix encode `nowMs`, so ids made later
+// sort later: new rows land at the end of their index instead of on a random page. 60 bits of
+// randomness follow. newSortableId(u"HOLD_", t) -> "HOLD_01KB3X7Q2M0KX4ZB9T1V".
+[[nodiscard]] QString newSortableId(QStringView prefix, qint64 nowMs);
 
 // True if a and b hold the same bytes. The time taken depends only on the length, never on
 // where the first difference is; a length difference returns false at once (lengths of
