@@ -18,6 +18,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QScopeGuard>
 #include <QSocketNotifier>
 #include <QTextStream>
 
@@ -176,6 +177,12 @@ int serve(QCoreApplication &app, const App::ServerSettings &settings)
     engine.setChangeListener([&server](const Core::BookingEngine::CommittedChanges &changes) {
         server.publishChanges(changes);
     });
+    // Whatever way serve() ends, the writer stops (delivering its last completions) while the
+    // server it reports to still exists.
+    const auto closeEngine = qScopeGuard([&engine] {
+        engine.close();
+        QCoreApplication::processEvents();
+    });
     if (auto opened = engine.open(); !opened)
         return failWith(opened.error());
 
@@ -227,10 +234,7 @@ int serve(QCoreApplication &app, const App::ServerSettings &settings)
         std::signal(SIGINT, onTerminationSignal);
         std::signal(SIGTERM, onTerminationSignal);
     }
-    const int code = app.exec();
-    engine.close();
-    QCoreApplication::processEvents();
-    return code;
+    return app.exec();
 }
 
 } // namespace

@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QSet>
 #include <QSqlQuery>
 #include <QThread>
@@ -118,8 +119,8 @@ public:
         }
     }
 
-    // Runs `body` in a savepoint. Its staged effects survive only if it succeeds; a storage
-    // failure marks the whole batch broken.
+    // Runs `body` in a savepoint. Its staged effects survive only if it succeeds. If the
+    // savepoint itself fails, the whole batch is marked broken (rolled back, retried per command).
     template <class T> Result<T> isolated(const std::function<Result<T>()> &body)
     {
         const std::size_t changeMark = changes.size();
@@ -137,11 +138,11 @@ public:
             }
             return result;
         }
-        savepoint->rollback();
+        // A refused or failed command is undone alone; only a savepoint that cannot be rolled
+        // back leaves the transaction in doubt and breaks the batch.
         changes.resize(changeMark);
         afterCommit.resize(afterMark);
-        if (result.error().code == ErrorCode::StorageFailure ||
-            result.error().code == ErrorCode::Internal)
+        if (auto undone = savepoint->rollback(); !undone)
             broken = true;
         return result;
     }
@@ -930,7 +931,8 @@ Result<PaymentOutcome> tender(WriterContext &writer, const TicketSigner &signer,
                     QJsonObject{{QStringLiteral("status"), wireName(order.status)}});
     case OrderState::Cancelled:
         return fail(ErrorCode::OrderExpired,
-                    QStringLiteral("order %1 was cancelled: its payment window closed")
+                    QStringLiteral("order %1 was cancelled (its hold was released or its payment "
+                                   "window closed)")
                         .arg(command.order.value()));
     case OrderState::Refunded:
     case OrderState::Init:
@@ -1401,8 +1403,11 @@ void BookingEngine::writerMain()
         const bool holdsDue =
             m_options.expiryTimerEnabled && !m_writer->dueHolds(m_clock.nowMs()).isEmpty();
         if (!commands.empty() || holdsDue) {
-            runBatch(commands);
+            const bool ok = runBatch(commands);
             boundWriteAheadLog();
+            // A database that fails every batch (disk full) is not retried in a tight loop.
+            if (!ok)
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
         if (stopping) {
             std::lock_guard lock(m_queueMutex);
@@ -1412,7 +1417,7 @@ void BookingEngine::writerMain()
     }
 }
 
-void BookingEngine::runBatch(std::vector<std::unique_ptr<Command>> &commands)
+bool BookingEngine::runBatch(std::vector<std::unique_ptr<Command>> &commands)
 {
     WriterContext &writer = *m_writer;
     // Seat maps are loaded outside the transaction so that they only ever hold committed rows.
@@ -1436,7 +1441,13 @@ void BookingEngine::runBatch(std::vector<std::unique_ptr<Command>> &commands)
         for (const HoldId &hold : due) {
             auto ended = writer.isolated<bool>(
                 [&] { return Rules::endHold(writer, hold, HoldEvent::Expire, now); });
-            if (ended && !*ended)
+            if (!ended)
+                qCWarning(lcCore).noquote()
+                    << "expiring hold" << hold.value()
+                    << "failed; the expiry scan retries it:" << ended.error().message;
+            // Not due any more (or failing): off the schedule, so the writer does not spin on
+            // it; the periodic scan still finds it by its expiry_time.
+            if (!ended || !*ended)
                 writer.afterCommit.push_back([&writer, hold] { writer.unschedule(hold); });
             if (writer.broken)
                 return fail(ErrorCode::StorageFailure, QStringLiteral("expiring holds failed"));
@@ -1476,19 +1487,28 @@ void BookingEngine::runBatch(std::vector<std::unique_ptr<Command>> &commands)
             folded.push_back(std::move(change));
             foldedShow.push_back(staged.show);
         }
+        // Each show's version moves by its number of changes in one guarded increment (never
+        // read-then-write, so several instances on one database cannot hand out a version
+        // twice), shows in id order so concurrent batches lock them in the same order.
+        QMap<ShowId, qint64> changesOfShow;
+        for (const ShowId &show : foldedShow)
+            ++changesOfShow[show];
+        for (auto it = changesOfShow.cbegin(); it != changesOfShow.cend(); ++it) {
+            TRY(bumped,
+                sql.exec(QStringLiteral("UPDATE event_show SET version = version + ?,"
+                                        " updated_at = ? WHERE show_id = ? RETURNING version"),
+                         {it.value(), now, it.key().value()}));
+            if (!(*bumped)->next()) {
+                (*bumped)->finish();
+                return fail(ErrorCode::Internal,
+                            QStringLiteral("show %1 vanished").arg(it.key().value()));
+            }
+            versions.insert(it.key(), (*bumped)->value(0).toLongLong() - it.value());
+            (*bumped)->finish();
+        }
         for (std::size_t i = 0; i < folded.size(); ++i) {
             const ShowId &show = foldedShow[i];
             SeatChange &change = folded[i];
-            if (!versions.contains(show)) {
-                TRY(current,
-                    sql.exec(QStringLiteral("SELECT version FROM event_show WHERE show_id = ?"),
-                             {show.value()}));
-                qint64 version = 0;
-                if ((*current)->next())
-                    version = (*current)->value(0).toLongLong();
-                (*current)->finish();
-                versions.insert(show, version);
-            }
             change.version = ++versions[show];
             QByteArray indexes;
             indexes.reserve(static_cast<qsizetype>(change.seatIndexes.size()) * 7);
@@ -1504,13 +1524,6 @@ void BookingEngine::runBatch(std::vector<std::unique_ptr<Command>> &commands)
                             QString::fromLatin1(indexes), now}));
             Q_UNUSED(feed);
             committed.emplace_back(show, std::move(change));
-        }
-        for (auto it = versions.cbegin(); it != versions.cend(); ++it) {
-            TRY(bumped,
-                sql.change(QStringLiteral("UPDATE event_show SET version = ?, updated_at = ?"
-                                          " WHERE show_id = ?"),
-                           {it.value(), now, it.key().value()}));
-            Q_UNUSED(bumped);
         }
         if (auto ok = tx->commit(); !ok)
             return ok;
@@ -1531,7 +1544,7 @@ void BookingEngine::runBatch(std::vector<std::unique_ptr<Command>> &commands)
     if (auto ok = attempt(all); ok) {
         for (Command *command : all)
             command->complete(nullptr);
-        return;
+        return true;
     } else {
         qCWarning(lcCore).noquote()
             << "batch of" << all.size()
@@ -1544,6 +1557,7 @@ void BookingEngine::runBatch(std::vector<std::unique_ptr<Command>> &commands)
         else
             command->complete(&ok.error());
     }
+    return false;
 }
 
 } // namespace Boxoffice::Core

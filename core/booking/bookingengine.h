@@ -102,7 +102,8 @@ private:
     void writerMain();
     void checkpointerMain();
     void boundWriteAheadLog();
-    void runBatch(std::vector<std::unique_ptr<Command>> &commands);
+    // True when the batch committed as one transaction.
+    bool runBatch(std::vector<std::unique_ptr<Command>> &commands);
 
     EngineOptions m_options;
     const Clock &m_clock;

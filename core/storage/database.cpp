@@ -145,7 +145,8 @@ Savepoint::Savepoint(Savepoint &&other) noexcept
 
 Savepoint::~Savepoint()
 {
-    rollback();
+    if (auto ok = rollback(); !ok)
+        qCWarning(lcStorage).noquote() << "rolling back a savepoint failed:" << ok.error().message;
 }
 
 Result<> Savepoint::release()
@@ -156,15 +157,15 @@ Result<> Savepoint::release()
     return m_connection->execute(QStringLiteral("RELEASE SAVEPOINT command"));
 }
 
-void Savepoint::rollback()
+Result<> Savepoint::rollback()
 {
     if (!m_open)
-        return;
+        return {};
     m_open = false;
     auto back = m_connection->execute(QStringLiteral("ROLLBACK TO SAVEPOINT command"));
-    auto release = m_connection->execute(QStringLiteral("RELEASE SAVEPOINT command"));
-    if (!back || !release)
-        qCWarning(lcStorage) << "rolling back a savepoint failed";
+    if (!back)
+        return back;
+    return m_connection->execute(QStringLiteral("RELEASE SAVEPOINT command"));
 }
 
 } // namespace Boxoffice::Core

@@ -95,7 +95,9 @@ public:
     ~Savepoint();
 
     [[nodiscard]] Result<> release();
-    void rollback();
+    // Undoes the changes since begin(). A failure leaves the enclosing transaction in an
+    // unknown state: the caller must abandon it.
+    [[nodiscard]] Result<> rollback();
 
 private:
     explicit Savepoint(Connection &connection)

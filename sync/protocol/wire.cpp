@@ -372,6 +372,12 @@ std::optional<QByteArray> seatsDeltaJson(const ShowState &show, qint64 since)
     const auto changes = show.changesSince(since, &version);
     if (!changes)
         return std::nullopt;
+    // Past an eighth of the venue, the compact snapshot is smaller than the delta.
+    std::size_t seats = 0;
+    for (const SeatChange &change : *changes)
+        seats += change.seatIndexes.size();
+    if (seats > static_cast<std::size_t>(show.seatCount()) / 8 + 64)
+        return std::nullopt;
     QJsonArray list;
     for (const SeatChange &change : *changes)
         list.append(changeJson(show, change));

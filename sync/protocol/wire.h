@@ -48,7 +48,8 @@ optionalInteger(const QJsonObject &object, const QString &field, qint64 min, qin
 [[nodiscard]] QByteArray seatsFullJson(const Core::ShowState &show);
 // Statuses only, two bits per seat in layout order, base64: 33 KB of JSON for 100,000 seats.
 [[nodiscard]] QByteArray seatsCompactJson(const Core::ShowState &show);
-// Changes after `since`; nullopt when they are not kept any more.
+// Changes after `since`; nullopt when they are not kept any more or when they name so many
+// seats that a snapshot is the smaller answer.
 [[nodiscard]] std::optional<QByteArray> seatsDeltaJson(const Core::ShowState &show, qint64 since);
 [[nodiscard]] QJsonObject changeJson(const Core::ShowState &show, const Core::SeatChange &change);
 

@@ -77,6 +77,8 @@ enum RoleBit : unsigned
 
 using Method = QHttpServerRequest::Method;
 
+constexpr qint64 kMaxLiveBacklogBytes = 1024 * 1024;
+
 QString headerValue(const QHttpServerRequest &request, const QByteArray &name)
 {
     for (const auto &[key, value] : request.headers()) {
@@ -145,7 +147,18 @@ ApiServer::ApiServer(BookingEngine &engine, AccountStore &accounts, AuditLog &au
     connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &ApiServer::handleWebSocket);
 }
 
-ApiServer::~ApiServer() = default;
+ApiServer::~ApiServer()
+{
+    m_background.waitForDone();
+}
+
+void ApiServer::audit(const QString &actor, const QString &action, const QString &subject,
+                      const QJsonObject &detail)
+{
+    m_background.start([this, actor, action, subject, detail] {
+        (void)m_audit.record(actor, action, subject, detail);
+    });
+}
 
 Result<quint16> ApiServer::start(const QHostAddress &address, quint16 port)
 {
@@ -288,10 +301,9 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
 
 void ApiServer::denied(const Call &call, const Error &error)
 {
-    (void)m_audit.record(call.session ? call.session->account.username
-                                      : QStringLiteral("anonymous"),
-                         QStringLiteral("access.denied"), call.request.url().path(),
-                         QJsonObject{{QStringLiteral("reason"), error.message}});
+    audit(call.session ? call.session->account.username : QStringLiteral("anonymous"),
+          QStringLiteral("access.denied"), call.request.url().path(),
+          QJsonObject{{QStringLiteral("reason"), error.message}});
 }
 
 void ApiServer::post(std::function<void()> task)
@@ -352,7 +364,7 @@ void ApiServer::login(Call &call)
         return call.error(password.error());
     // Password hashing is slow on purpose: keep it off the network thread.
     auto reply = call.reply;
-    QThreadPool::globalInstance()->start([this, reply, username = *username, password = *password] {
+    m_background.start([this, reply, username = *username, password = *password] {
         auto session = m_accounts.login(username, password);
         if (session)
             (void)m_audit.record(username, QStringLiteral("login"), username);
@@ -609,11 +621,10 @@ void ApiServer::paymentCallback(Call &call)
     const QByteArray signature = call.header("x-payment-signature").toLatin1();
     auto reject = [this, &call](const Error &error, const QString &order) {
         qCWarning(lcServer).noquote() << "payment callback rejected:" << error.message;
-        (void)m_audit.record(
-            QStringLiteral("acquirer"), QStringLiteral("payment.callback.rejected"),
-            order.isEmpty() ? QStringLiteral("-") : order,
-            QJsonObject{{QStringLiteral("reason"), error.message},
-                        {QStringLiteral("peer"), call.request.remoteAddress().toString()}});
+        audit(QStringLiteral("acquirer"), QStringLiteral("payment.callback.rejected"),
+              order.isEmpty() ? QStringLiteral("-") : order,
+              QJsonObject{{QStringLiteral("reason"), error.message},
+                          {QStringLiteral("peer"), call.request.remoteAddress().toString()}});
         call.error(error);
     };
     if (auto verified =
@@ -649,16 +660,15 @@ void ApiServer::paymentCallback(Call &call)
         if (!result && result.error().code != ErrorCode::Overloaded &&
             result.error().code != ErrorCode::StorageFailure) {
             qCWarning(lcServer).noquote() << "payment callback rejected:" << result.error().message;
-            (void)m_audit.record(QStringLiteral("acquirer"),
-                                 QStringLiteral("payment.callback.rejected"), command.order.value(),
-                                 QJsonObject{{QStringLiteral("reason"), result.error().message},
-                                             {QStringLiteral("paymentId"), command.payment.value()},
-                                             {QStringLiteral("peer"), peer}});
+            audit(QStringLiteral("acquirer"), QStringLiteral("payment.callback.rejected"),
+                  command.order.value(),
+                  QJsonObject{{QStringLiteral("reason"), result.error().message},
+                              {QStringLiteral("paymentId"), command.payment.value()},
+                              {QStringLiteral("peer"), peer}});
         } else if (result && result->result == PaymentResult::RefundRequired) {
-            (void)m_audit.record(
-                QStringLiteral("acquirer"), QStringLiteral("payment.refund_required"),
-                command.order.value(),
-                QJsonObject{{QStringLiteral("paymentId"), command.payment.value()}});
+            audit(QStringLiteral("acquirer"), QStringLiteral("payment.refund_required"),
+                  command.order.value(),
+                  QJsonObject{{QStringLiteral("paymentId"), command.payment.value()}});
         }
         post([reply, result] {
             if (result)
@@ -777,8 +787,16 @@ void ApiServer::broadcast(const BookingEngine::CommittedChanges &changes)
                          list.last().toObject().value(QStringLiteral("version")).toInteger()},
                         {QStringLiteral("changes"), list}}));
         for (const QPointer<QWebSocket> &socket : std::as_const(m_subscribers[show])) {
-            if (socket)
-                socket->sendTextMessage(message);
+            if (!socket)
+                continue;
+            // A subscriber that stopped reading is dropped rather than buffered without end;
+            // when it reconnects it catches up from a snapshot.
+            if (socket->bytesToWrite() > kMaxLiveBacklogBytes) {
+                qCInfo(lcServer) << "live subscriber too far behind; closing";
+                socket->abort();
+                continue;
+            }
+            socket->sendTextMessage(message);
         }
     }
 }

@@ -10,6 +10,7 @@
 #include <QHostAddress>
 #include <QPointer>
 #include <QSet>
+#include <QThreadPool>
 
 #include <functional>
 #include <memory>
@@ -85,6 +86,9 @@ private:
     void handleWebSocket();
     void broadcast(const Core::BookingEngine::CommittedChanges &changes);
     void denied(const Call &call, const Core::Error &error);
+    // Writes an audit record on the background pool.
+    void audit(const QString &actor, const QString &action, const QString &subject,
+               const QJsonObject &detail);
 
     // Posts the result of an engine command back to this thread and answers with it.
     template <class T, class Format>
@@ -99,6 +103,9 @@ private:
     QByteArray m_healthBody;
     QSet<QString> m_keysInFlight;
     QHash<Core::ShowId, QList<QPointer<QWebSocket>>> m_subscribers;
+    // Logins (slow password hashing) and audit writes run here, off the network thread; the
+    // destructor waits for them, so none outlives the server.
+    QThreadPool m_background;
     std::mutex m_postedMutex;
     std::vector<std::function<void()>> m_posted;
 };

@@ -434,9 +434,18 @@ private slots:
         const int killAfterMs = 500 + int(m_random.bounded(1501));
         QTimer killer;
         killer.setSingleShot(true);
+        int postponed = 0;
         connect(&killer, &QTimer::timeout, this, [&] {
+            int inFlight = 0;
             for (const AsyncHttpClient *client : std::as_const(list))
-                load->inFlightAtKill += client->hasRequestInFlight() ? 1 : 0;
+                inFlight += client->hasRequestInFlight() ? 1 : 0;
+            // The clients may all be between two requests at this instant (a burst of answers
+            // just arrived): wait for the next request to leave, so the kill hits it.
+            if (inFlight == 0 && ++postponed < 1000) {
+                killer.start(1);
+                return;
+            }
+            load->inFlightAtKill = inFlight;
             load->running = false;
             load->killed = true;
             m_server->kill();
