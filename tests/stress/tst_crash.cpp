@@ -32,20 +32,6 @@ constexpr int kHoldSeconds = 600; // nothing expires during the test
 constexpr int kWaitMs = 60'000;
 const QString kShow = QStringLiteral("arena-rock");
 
-QStringList sorted(QStringList list)
-{
-    list.sort();
-    return list;
-}
-
-QStringList stringList(const QJsonValue &value)
-{
-    QStringList list;
-    for (const QJsonValue &item : value.toArray())
-        list.append(item.toString());
-    return list;
-}
-
 // What one simulated sale tried and what the server acknowledged of it.
 struct Flow
 {

@@ -30,20 +30,6 @@ constexpr int kHoldSeconds = 300;
 constexpr int kWaitMs = 60'000;
 const QString kShow = QStringLiteral("seagull-1");
 
-QStringList sorted(QStringList list)
-{
-    list.sort();
-    return list;
-}
-
-QStringList stringList(const QJsonValue &value)
-{
-    QStringList list;
-    for (const QJsonValue &item : value.toArray())
-        list.append(item.toString());
-    return list;
-}
-
 struct SeatMap
 {
     QStringList ids; // layout order

@@ -74,6 +74,21 @@ struct HttpReply
     [[nodiscard]] QString describe() const; // for QVERIFY2 messages
 };
 
+// The strings of a JSON array (seat ids, ticket codes).
+inline QStringList stringList(const QJsonValue &value)
+{
+    QStringList list;
+    for (const QJsonValue &item : value.toArray())
+        list.append(item.toString());
+    return list;
+}
+
+inline QStringList sorted(QStringList list)
+{
+    list.sort();
+    return list;
+}
+
 // A synchronous HTTP client for tests (QNetworkAccessManager under a local event loop).
 class TestClient
 {
