@@ -1,6 +1,7 @@
 #include "core/booking/bookingengine.h"
 
 #include "core/booking/showregistry.h"
+#include "core/common/jsontext.h"
 #include "core/common/logging.h"
 #include "core/security/random.h"
 #include "core/storage/migrations.h"
@@ -220,25 +221,16 @@ private:
 // A JSON array of seat ids, built directly: it is written for every hold.
 QString seatIdsJson(const QList<SeatId> &seats)
 {
-    QString json;
+    QByteArray json;
     json.reserve(seats.size() * 16 + 2);
-    json.append(QLatin1Char('['));
+    json.append('[');
     for (qsizetype i = 0; i < seats.size(); ++i) {
         if (i > 0)
-            json.append(QLatin1Char(','));
-        json.append(QLatin1Char('"'));
-        for (QChar c : seats[i].value()) {
-            if (c == u'"' || c == u'\\')
-                json.append(QLatin1Char('\\'));
-            if (c.unicode() < 0x20)
-                json.append(QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0')));
-            else
-                json.append(c);
-        }
-        json.append(QLatin1Char('"'));
+            json.append(',');
+        appendJsonString(json, seats[i].value());
     }
-    json.append(QLatin1Char(']'));
-    return json;
+    json.append(']');
+    return QString::fromUtf8(json);
 }
 
 QList<SeatId> seatIdsFromJson(const QString &json)

@@ -1,6 +1,7 @@
 #include "sync/protocol/wire.h"
 
 #include "core/common/clock.h"
+#include "core/common/jsontext.h"
 #include "core/venue/venuelayout.h"
 
 #include <QJsonDocument>
@@ -220,26 +221,6 @@ QJsonObject countsJson(const SeatCounts &counts)
                        {QStringLiteral("held"), counts.held},
                        {QStringLiteral("sold"), counts.sold},
                        {QStringLiteral("refundPending"), counts.refundPending}};
-}
-
-// A JSON string literal, written directly: the full seat list has hundreds of thousands.
-void appendJsonString(QByteArray &out, const QString &text)
-{
-    out.append('"');
-    const QByteArray utf8 = text.toUtf8();
-    for (char c : utf8) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out.append('\\').append(c);
-        } else if (byte < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
-            out.append(escaped);
-        } else {
-            out.append(c);
-        }
-    }
-    out.append('"');
 }
 
 } // namespace
