@@ -434,18 +434,13 @@ private slots:
         QVERIFY2(report.contains(QStringLiteral("all invariants hold")), qPrintable(report));
         QVERIFY2(!report.contains(QStringLiteral("VIOLATION")), qPrintable(report));
 
-        static const QRegularExpression line(
-            QStringLiteral("^%1: available (\\d+), held (\\d+), sold (\\d+), refund pending "
-                           "(\\d+), total (\\d+)$")
-                .arg(QRegularExpression::escape(kShow)),
-            QRegularExpression::MultilineOption);
-        const auto counts = line.match(report);
-        QVERIFY2(counts.hasMatch(), qPrintable(report));
-        const int available = counts.captured(1).toInt();
-        const int held = counts.captured(2).toInt();
-        const int sold = counts.captured(3).toInt();
-        const int refundPending = counts.captured(4).toInt();
-        const int total = counts.captured(5).toInt();
+        const auto counts = TestServer::auditCounts(report, kShow);
+        QVERIFY2(counts.has_value(), qPrintable(report));
+        const int available = counts->available;
+        const int held = counts->held;
+        const int sold = counts->sold;
+        const int refundPending = counts->refundPending;
+        const int total = counts->total;
         QCOMPARE(total, m_seatCount);
         QCOMPARE(sold, int(m_seatsSold)); // zero oversell: sold == seats paid for
         QCOMPARE(held, 0);                // every hold was paid or released

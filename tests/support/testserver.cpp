@@ -125,6 +125,22 @@ int TestServer::runAudit(QString *report) const
     return audit.exitStatus() == QProcess::NormalExit ? audit.exitCode() : -1;
 }
 
+std::optional<TestServer::AuditCounts> TestServer::auditCounts(const QString &report,
+                                                               const QString &show)
+{
+    const QRegularExpression line(
+        QStringLiteral("^%1: available (\\d+), held (\\d+), sold (\\d+), refund pending "
+                       "(\\d+), total (\\d+)$")
+            .arg(QRegularExpression::escape(show)),
+        QRegularExpression::MultilineOption);
+    const auto match = line.match(report);
+    if (!match.hasMatch())
+        return std::nullopt;
+    return AuditCounts{match.captured(1).toInt(), match.captured(2).toInt(),
+                       match.captured(3).toInt(), match.captured(4).toInt(),
+                       match.captured(5).toInt()};
+}
+
 QString HttpReply::describe() const
 {
     return QStringLiteral("HTTP %1 %2 %3")

@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 
 #include <memory>
+#include <optional>
 
 namespace Boxoffice::Test {
 
@@ -46,6 +47,18 @@ public:
     // Runs `boxoffice-server audit --data-dir DIR` and returns its exit code (0: invariants
     // hold); the report goes to *report.
     [[nodiscard]] int runAudit(QString *report) const;
+
+    // One show's line of an audit report.
+    struct AuditCounts
+    {
+        int available = 0;
+        int held = 0;
+        int sold = 0;
+        int refundPending = 0;
+        int total = 0;
+    };
+    [[nodiscard]] static std::optional<AuditCounts> auditCounts(const QString &report,
+                                                                const QString &show);
 
 private:
     Options m_options;
