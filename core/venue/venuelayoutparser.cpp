@@ -216,6 +216,8 @@ private:
     Result<> readCategories(const QJsonObject &root);
     Result<> readSection(const QJsonObject &o, const QString &place);
     Result<> addRowLabel(const QString &label, const QString &place);
+    // The row's "label" field, registered as taken in the current section.
+    Result<QString> readRowLabel(const QJsonObject &o, const QString &place);
     Result<> readExplicitRow(const QJsonObject &o, const QString &place, int category);
     Result<> readGeneratedRow(const QJsonObject &o, const QString &place, int category);
     Result<> readBlock(const QJsonObject &o, const QString &place, int category);
@@ -645,6 +647,16 @@ Result<> Parser::addRowLabel(const QString &label, const QString &place)
     return {};
 }
 
+Result<QString> Parser::readRowLabel(const QJsonObject &o, const QString &place)
+{
+    auto label = id(o, "label", place);
+    if (!label)
+        return label;
+    if (auto ok = addRowLabel(*label, place); !ok)
+        return std::unexpected(ok.error());
+    return label;
+}
+
 Result<> Parser::addPlan(RowPlan plan)
 {
     plan.section = int(m_parts.sections.size() - 1);
@@ -675,12 +687,10 @@ Result<> Parser::readExplicitRow(const QJsonObject &o, const QString &place, int
     RowPlan plan;
     plan.shape = RowPlan::Shape::Explicit;
     plan.place = place;
-    auto label = id(o, "label", place);
+    auto label = readRowLabel(o, place);
     if (!label)
         return std::unexpected(label.error());
     plan.label = *label;
-    if (auto ok = addRowLabel(plan.label, place); !ok)
-        return ok;
     auto rowCategory = categoryRef(o, "category", place, category);
     if (!rowCategory)
         return std::unexpected(rowCategory.error());
@@ -800,12 +810,10 @@ Result<> Parser::readGeneratedRow(const QJsonObject &o, const QString &place, in
     RowPlan plan;
     plan.shape = RowPlan::Shape::Line;
     plan.place = place;
-    auto label = id(o, "label", place);
+    auto label = readRowLabel(o, place);
     if (!label)
         return std::unexpected(label.error());
     plan.label = *label;
-    if (auto ok = addRowLabel(plan.label, place); !ok)
-        return ok;
     const QJsonValue seats = o.value(QLatin1String("seats"));
     if (seats.isUndefined())
         return error(at(place, "seats"), QStringLiteral("missing required field"));
