@@ -1205,6 +1205,20 @@ void BookingEngine::sweepNow(Completion<int> done)
     enqueue(std::move(typed));
 }
 
+Result<QByteArray> BookingEngine::venueLayoutJson(const VenueId &venue)
+{
+    TRY(connection, readConnection());
+    Sql sql(**connection);
+    TRY(query, sql.exec(QStringLiteral("SELECT layout_json FROM venue WHERE venue_id = ?"),
+                        {venue.value()}));
+    QSqlQuery &q = **query;
+    if (!q.next())
+        return fail(ErrorCode::NotFound, QStringLiteral("no venue %1").arg(venue.value()));
+    QByteArray json = q.value(0).toString().toUtf8();
+    q.finish();
+    return json;
+}
+
 Result<OrderView> BookingEngine::order(const OrderId &orderId)
 {
     TRY(connection, readConnection());

@@ -86,6 +86,9 @@ public:
     [[nodiscard]] Result<std::shared_ptr<ShowState>> showState(const ShowId &show);
     [[nodiscard]] Result<QList<std::shared_ptr<ShowState>>> allShows();
     [[nodiscard]] Result<OrderView> order(const OrderId &order);
+    // The venue layout document as it was added (docs/venue-layout-format.md); terminals cache
+    // it per venue. NotFound for an unknown venue.
+    [[nodiscard]] Result<QByteArray> venueLayoutJson(const VenueId &venue);
 
     [[nodiscard]] const EngineOptions &options() const { return m_options; }
     [[nodiscard]] const TicketSigner &signer() const { return m_signer; }

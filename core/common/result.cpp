@@ -33,6 +33,7 @@ constexpr std::array kCodes{
     Row{ErrorCode::AmountMismatch, {"AMOUNT_MISMATCH", 400}},
     Row{ErrorCode::RateLimited, {"RATE_LIMITED", 429}},
     Row{ErrorCode::Overloaded, {"OVERLOADED", 503}},
+    Row{ErrorCode::Unreachable, {"UNREACHABLE", 503}},
     Row{ErrorCode::StorageFailure, {"STORAGE_FAILURE", 500}},
     Row{ErrorCode::Internal, {"INTERNAL", 500}},
 };

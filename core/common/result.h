@@ -30,6 +30,7 @@ enum class ErrorCode
     AmountMismatch,      // payment amount differs from the order's
     RateLimited,         // too many requests
     Overloaded,          // the server is shedding load; try again
+    Unreachable,         // client side: no answer from the server (down, network, timeout)
     StorageFailure,      // the database failed; a server fault, never caused by input
     Internal,            // any other server fault
 };

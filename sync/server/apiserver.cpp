@@ -202,6 +202,7 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         {{Method::Get, {"shows"}, kAnyRole}, &ApiServer::listShows},
         {{Method::Get, {"shows", "*"}, kAnyRole}, &ApiServer::showDetail},
         {{Method::Get, {"shows", "*", "seats"}, kAnyRole}, &ApiServer::showSeats},
+        {{Method::Get, {"venues", "*", "layout"}, kAnyRole}, &ApiServer::venueLayout},
         {{Method::Post, {"shows", "*", "holds"}, kSellers}, &ApiServer::placeHold},
         {{Method::Delete, {"holds", "*"}, kSellers}, &ApiServer::releaseHold},
         {{Method::Post, {"orders"}, kSellers}, &ApiServer::createOrder},
@@ -409,6 +410,14 @@ void ApiServer::showDetail(Call &call)
     if (!show)
         return call.error(show.error());
     call.ok(200, showDetailJson(**show));
+}
+
+void ApiServer::venueLayout(Call &call)
+{
+    auto layout = m_engine.venueLayoutJson(VenueId(call.params[0]));
+    if (!layout)
+        return call.error(layout.error());
+    call.reply->send(200, *layout);
 }
 
 void ApiServer::showSeats(Call &call)

@@ -71,6 +71,7 @@ private:
     void listShows(Call &call);
     void showDetail(Call &call);
     void showSeats(Call &call);
+    void venueLayout(Call &call);
     void placeHold(Call &call);
     void releaseHold(Call &call);
     void createOrder(Call &call);

@@ -308,6 +308,7 @@ private slots:
         QTest::newRow("AmountMismatch") << ErrorCode::AmountMismatch << 400;
         QTest::newRow("RateLimited") << ErrorCode::RateLimited << 429;
         QTest::newRow("Overloaded") << ErrorCode::Overloaded << 503;
+        QTest::newRow("Unreachable") << ErrorCode::Unreachable << 503;
         QTest::newRow("StorageFailure") << ErrorCode::StorageFailure << 500;
         QTest::newRow("Internal") << ErrorCode::Internal << 500;
     }
