@@ -1,0 +1,192 @@
+#include "paysimcommandline.h"
+
+#include "acquirersimulator.h"
+
+namespace Boxoffice::App {
+
+using Core::ErrorCode;
+using Core::fail;
+
+QString paysimUsage()
+{
+    return QStringLiteral(
+               "Usage: boxoffice-paysim [options]\n"
+               "\n"
+               "A card-acquirer simulator for development: it accepts card charges, then posts\n"
+               "signed payment callbacks to boxoffice-server.\n"
+               "\n"
+               "Options:\n"
+               "  --listen ADDR:PORT    address to listen on (default 127.0.0.1:8490; port 0 = "
+               "any)\n"
+               "  --server URL          the booking server (default http://127.0.0.1:8480)\n"
+               "  --secret-file FILE    the payment callback secret, e.g. the server's\n"
+               "                        DATA_DIR/payment-secret (else BOXOFFICE_PAYMENT_SECRET,\n"
+               "                        else BOXOFFICE_PAYMENT_SECRET_FILE; one is required)\n"
+               "  --delay-ms N          wait before the callback, 0-%1 (default 1500)\n"
+               "  --decline             every charge is declined\n"
+               "  --decline-rate P      decline this share of charges, 0-1 (default 0)\n"
+               "  --duplicate N         send each callback N times, 1-%2 (default 1)\n"
+               "  --max-pending N       charges waiting for their callback at once (default "
+               "1000)\n"
+               "  --help, --version\n"
+               "\n"
+               "API (JSON):\n"
+               "  POST /charges {orderId, amountCents, currency, outcome?: "
+               "\"approve\"|\"decline\",\n"
+               "                 delayMs?, deliveries?}  -> 202 {paymentId, status: "
+               "\"PROCESSING\"}\n"
+               "  GET  /charges/PAYMENT_ID  -> status PROCESSING, APPROVED, DECLINED or "
+               "CALLBACK_FAILED\n"
+               "                               with the server's answers\n"
+               "  GET  /health\n")
+        .arg(kMaxChargeDelayMs)
+        .arg(kMaxDeliveries);
+}
+
+namespace {
+
+Core::Result<int> intValue(const QString &option, const QString &text, int min, int max)
+{
+    bool ok = false;
+    const int value = text.toInt(&ok);
+    if (!ok || value < min || value > max)
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("%1 takes a whole number from %2 to %3, not '%4'")
+                        .arg(option)
+                        .arg(min)
+                        .arg(max)
+                        .arg(text));
+    return value;
+}
+
+Core::Result<> parseListen(const QString &text, PaysimSettings &settings)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon <= 0)
+        return fail(
+            ErrorCode::BadRequest,
+            QStringLiteral("--listen takes ADDR:PORT, e.g. 127.0.0.1:8490, not '%1'").arg(text));
+    QString host = text.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    QHostAddress address;
+    if (host == QLatin1StringView("localhost"))
+        address = QHostAddress::LocalHost;
+    else if (!address.setAddress(host))
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("--listen: '%1' is not an IP address").arg(host));
+    auto port = intValue(QStringLiteral("--listen"), text.mid(colon + 1), 0, 65535);
+    if (!port)
+        return std::unexpected(port.error());
+    settings.address = address;
+    settings.port = static_cast<quint16>(*port);
+    return {};
+}
+
+// The server's base address. A trailing /api/v1 is accepted and dropped: the callback path
+// is always appended to the bare host.
+Core::Result<QUrl> serverUrl(const QString &text)
+{
+    QUrl url(text, QUrl::StrictMode);
+    const bool http =
+        url.scheme() == QLatin1StringView("http") || url.scheme() == QLatin1StringView("https");
+    QString path = url.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    if (path == QLatin1StringView("/api/v1"))
+        path.clear();
+    if (!url.isValid() || !http || url.host().isEmpty() || !path.isEmpty() || url.hasQuery() ||
+        url.hasFragment())
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("--server takes the server's address, e.g. "
+                                   "http://127.0.0.1:8480, not '%1'")
+                        .arg(text));
+    url.setPath(QString());
+    return url;
+}
+
+Core::Result<double> rateValue(const QString &text)
+{
+    bool ok = false;
+    const double value = text.toDouble(&ok);
+    if (!ok || !(value >= 0.0 && value <= 1.0))
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("--decline-rate takes a share from 0 to 1 (0.25 declines one "
+                                   "charge in four), not '%1'")
+                        .arg(text));
+    return value;
+}
+
+} // namespace
+
+Core::Result<PaysimSettings> parsePaysimCommandLine(const QStringList &arguments)
+{
+    PaysimSettings settings;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &arg = arguments[i];
+        auto next = [&]() -> Core::Result<QString> {
+            if (i + 1 >= arguments.size())
+                return fail(ErrorCode::BadRequest, QStringLiteral("%1 needs a value").arg(arg));
+            return arguments[++i];
+        };
+        auto setInt = [&](int &field, int min, int max) -> Core::Result<> {
+            auto text = next();
+            if (!text)
+                return std::unexpected(text.error());
+            auto value = intValue(arg, *text, min, max);
+            if (!value)
+                return std::unexpected(value.error());
+            field = *value;
+            return {};
+        };
+        Core::Result<> step;
+        if (arg == QLatin1StringView("--help") || arg == QLatin1StringView("-h")) {
+            settings.action = PaysimAction::Help;
+        } else if (arg == QLatin1StringView("--version")) {
+            settings.action = PaysimAction::Version;
+        } else if (arg == QLatin1StringView("--listen")) {
+            auto value = next();
+            if (!value)
+                return std::unexpected(value.error());
+            step = parseListen(*value, settings);
+        } else if (arg == QLatin1StringView("--server")) {
+            auto value = next();
+            if (!value)
+                return std::unexpected(value.error());
+            auto url = serverUrl(*value);
+            if (!url)
+                return std::unexpected(url.error());
+            settings.server = *url;
+        } else if (arg == QLatin1StringView("--secret-file")) {
+            auto value = next();
+            if (!value)
+                return std::unexpected(value.error());
+            if (value->isEmpty())
+                return fail(ErrorCode::BadRequest, QStringLiteral("--secret-file needs a path"));
+            settings.secretFile = *value;
+        } else if (arg == QLatin1StringView("--delay-ms")) {
+            step = setInt(settings.delayMs, 0, kMaxChargeDelayMs);
+        } else if (arg == QLatin1StringView("--decline")) {
+            settings.declineAll = true;
+        } else if (arg == QLatin1StringView("--decline-rate")) {
+            auto value = next();
+            if (!value)
+                return std::unexpected(value.error());
+            auto rate = rateValue(*value);
+            if (!rate)
+                return std::unexpected(rate.error());
+            settings.declineRate = *rate;
+        } else if (arg == QLatin1StringView("--duplicate")) {
+            step = setInt(settings.deliveries, 1, kMaxDeliveries);
+        } else if (arg == QLatin1StringView("--max-pending")) {
+            step = setInt(settings.maxPending, 1, kMaxPendingChargesLimit);
+        } else {
+            return fail(ErrorCode::BadRequest, QStringLiteral("unknown option '%1'").arg(arg));
+        }
+        if (!step)
+            return std::unexpected(step.error());
+    }
+    return settings;
+}
+
+} // namespace Boxoffice::App
