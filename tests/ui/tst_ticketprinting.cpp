@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QFile>
+#include <QLineEdit>
 #include <QLocale>
 #include <QPrintDialog>
 #include <QPrinter>
@@ -532,6 +533,50 @@ private slots:
         QVERIFY(sawDialog);
         QVERIFY2(result, qPrintable(result ? QString() : result.error().message));
         QCOMPARE(*result, false);
+    }
+
+    void acceptedDialogPrints()
+    {
+        // With no system printer the dialog offers "print to file (PDF)"; the clerk types a name.
+        QTemporaryDir home;
+        const QByteArray oldHome = qgetenv("HOME");
+        const QString oldCurrent = QDir::currentPath();
+        qputenv("HOME", home.path().toUtf8());
+        QDir::setCurrent(home.path());
+        bool sawDialog = false;
+        bool typedName = false;
+        QTimer acceptor;
+        acceptor.setInterval(20);
+        connect(&acceptor, &QTimer::timeout, this, [&] {
+            if (auto *dialog = qobject_cast<QPrintDialog *>(QApplication::activeModalWidget())) {
+                sawDialog = true;
+                acceptor.stop();
+                // Qt's own dialog names its output file field "filename".
+                auto *fileName = dialog->findChild<QLineEdit *>(QStringLiteral("filename"));
+                if (fileName) {
+                    typedName = true;
+                    fileName->setText(home.filePath(QStringLiteral("tickets.pdf")));
+                }
+                dialog->accept();
+            }
+        });
+        acceptor.start();
+        const PrintableTicket t = ticket(QStringLiteral("30"));
+        TicketPrinter printer;
+        const auto result = printer.printWithDialog(nullptr, {t}, std::nullopt);
+        qputenv("HOME", oldHome);
+        QDir::setCurrent(oldCurrent);
+        QVERIFY(sawDialog);
+        QVERIFY(typedName);
+        QVERIFY2(result, qPrintable(result ? QString() : result.error().message));
+        QCOMPARE(*result, true);
+        QCOMPARE(filesIn(home.path()), QStringList{QStringLiteral("tickets.pdf")});
+        const auto pages = rasterizePdf(home.filePath(QStringLiteral("tickets.pdf")), kDpi);
+        QVERIFY(pages);
+        QCOMPARE(pages->size(), 1);
+        QVERIFY(qAbs(pxToMm(pages->at(0).width()) - 203.2) < 0.5);  // ticket stock, not the
+        QVERIFY(qAbs(pxToMm(pages->at(0).height()) - 82.55) < 0.5); // dialog's default paper
+        verifyQr(pages->at(0), t);
     }
 
     void dialogNotShownForABadJob()

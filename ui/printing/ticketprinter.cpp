@@ -60,8 +60,9 @@ Result<> TicketPrinter::writePdf(const QString &path, const QList<PrintableTicke
     }
     if (!file.commit())
         return fail(ErrorCode::Internal, tr("cannot save %1: %2").arg(path, file.errorString()));
-    qCInfo(lcPrinting) << "wrote" << tickets.size() << "tickets" << (receipt ? "and a receipt" : "")
-                       << "to" << path;
+    qCInfo(lcPrinting).noquote() << "wrote" << tickets.size()
+                                 << (receipt ? "ticket(s) and a receipt to" : "ticket(s) to")
+                                 << path;
     return {};
 }
 
@@ -108,6 +109,8 @@ Result<> TicketPrinter::printTo(QPrinter &printer, const QList<PrintableTicket> 
         return fail(ErrorCode::Internal, tr("the printer %1 is not available").arg(name));
     if (toPdf && printer.outputFileName().isEmpty())
         return fail(ErrorCode::BadRequest, tr("no file name given for the PDF"));
+    if (toPdf && (name.endsWith(u'/') || QFileInfo(name).isDir()))
+        return fail(ErrorCode::BadRequest, tr("cannot write %1: it is a folder").arg(name));
     printer.setFullPage(true);
     if (printer.docName().isEmpty())
         printer.setDocName(documentTitle(tickets));
@@ -117,8 +120,9 @@ Result<> TicketPrinter::printTo(QPrinter &printer, const QList<PrintableTicket> 
     }
     if (printer.printerState() == QPrinter::Error || printer.printerState() == QPrinter::Aborted)
         return fail(ErrorCode::Internal, tr("printing on %1 failed").arg(name));
-    qCInfo(lcPrinting) << "printed" << tickets.size() << "tickets"
-                       << (receipt ? "and a receipt" : "") << "on" << name;
+    qCInfo(lcPrinting).noquote() << "printed" << tickets.size()
+                                 << (receipt ? "ticket(s) and a receipt on" : "ticket(s) on")
+                                 << name;
     return {};
 }
 
