@@ -84,10 +84,20 @@ signals:
     void sessionExpired();
 
 private:
-    struct Pending;
-    void send(const QByteArray &verb, const QString &path, const QByteArray &body,
-              const QList<std::pair<QByteArray, QByteArray>> &headers, QObject *context,
-              std::function<void(Result<QByteArray>)> done);
+    // One HTTP exchange: the path under /api/v1 (ids already percent-encoded) and its query.
+    struct Request
+    {
+        QByteArray verb = {};
+        QString path = {};
+        QString query = {};
+        QByteArray body = {};
+        QList<std::pair<QByteArray, QByteArray>> headers = {};
+        // False for login and logout: their UNAUTHENTICATED is not an ended session.
+        bool sessionCall = true;
+    };
+    void send(Request request, QObject *context, std::function<void(Result<QByteArray>)> done);
+    void finish(QNetworkReply *reply, const Request &request, const QPointer<QObject> &context,
+                bool guarded, const std::function<void(Result<QByteArray>)> &done);
     void setReachable(bool reachable);
 
     QNetworkAccessManager *m_network;
@@ -95,6 +105,7 @@ private:
     QString m_token;
     int m_timeoutMs = 10'000;
     bool m_reachable = true;
+    QList<QPointer<QNetworkReply>> m_inFlight; // aborted when the client goes away
 };
 
 } // namespace Boxoffice::Sync
