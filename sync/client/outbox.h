@@ -3,6 +3,7 @@
 #include "sync/client/apiclient.h"
 #include "sync/client/terminalcache.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QTimer>
 
@@ -11,8 +12,9 @@ namespace Boxoffice::Sync {
 // Sends the operations a clerk committed to (order creation, cash tender) so that none is lost
 // and none happens twice. Each is written to the cache's outbox before it is sent. An answer
 // from the server (success or a definitive error such as HOLD_EXPIRED) removes it and is
-// reported; no answer (Unreachable, Overloaded) keeps it and retries with backoff (1 s doubling
-// to 30 s) with the same idempotency key, also after a restart (resume()).
+// reported; no answer (Unreachable, Overloaded, or IDEMPOTENCY_IN_FLIGHT: the server is still
+// working on the same key) keeps it and retries with backoff (1 s doubling to 30 s) with the
+// same idempotency key, also after a restart (resume()).
 //
 // Retrying a cash tender is safe: the server refuses to pay an order twice (CONFLICT), and the
 // outbox then reports the order as the server has it.
@@ -34,6 +36,8 @@ public:
     // Tries every waiting entry now (e.g. when the server is back).
     void retryNow();
     [[nodiscard]] int pendingCount() const;
+    // Retry delays (for tests); defaults 1 s doubling to 30 s.
+    void setBackoff(int firstMs, int maxMs);
 
 signals:
     // The server created (or, for a replayed key, returned) the order of `idempotencyKey`.
@@ -50,13 +54,24 @@ signals:
 
 private:
     void send(const OutboxEntry &entry);
+    void sendCreateOrder(const OutboxEntry &entry, const QJsonObject &payload);
+    void sendPayCash(const OutboxEntry &entry, const QJsonObject &payload);
+    // The server answered for good: the entry leaves the outbox.
+    void settle(const OutboxEntry &entry);
+    // No answer: the entry stays and is tried again later.
+    void keep(const OutboxEntry &entry, const Core::Error &error);
+    void sendWaiting();
     void scheduleRetry();
+    void announceCount();
 
     TerminalCache &m_cache;
     ApiClient &m_client;
     QTimer m_retryTimer;
+    int m_firstBackoffMs = 1000;
+    int m_maxBackoffMs = 30'000;
     int m_backoffMs = 1000;
     QList<qint64> m_inFlight;
+    int m_lastCount = -1;
 };
 
 } // namespace Boxoffice::Sync

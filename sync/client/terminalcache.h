@@ -10,6 +10,10 @@
 #include <optional>
 #include <vector>
 
+namespace Boxoffice::Core {
+class Connection;
+}
+
 namespace Boxoffice::Sync {
 
 using Core::Result;
@@ -82,11 +86,15 @@ public:
     [[nodiscard]] Result<std::optional<QByteArray>> sale() const;
     [[nodiscard]] Result<> clearSale();
 
+    // The schema version this build writes (PRAGMA user_version).
+    [[nodiscard]] static int schemaVersion();
+
 private:
-    TerminalCache(QString path, QString connectionName);
+    TerminalCache(QString path, std::unique_ptr<Core::Connection> connection);
+    [[nodiscard]] Result<> migrate();
 
     QString m_path;
-    QString m_connectionName;
+    std::unique_ptr<Core::Connection> m_connection; // named uniquely per instance
 };
 
 } // namespace Boxoffice::Sync
