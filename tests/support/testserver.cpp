@@ -50,6 +50,18 @@ bool TestServer::isRunning() const
 
 bool TestServer::start(int timeoutMs)
 {
+    return startOn(m_options.port, timeoutMs);
+}
+
+bool TestServer::restart(int timeoutMs)
+{
+    if (isRunning())
+        stop();
+    return startOn(m_port, timeoutMs);
+}
+
+bool TestServer::startOn(quint16 port, int timeoutMs)
+{
     m_output.clear();
     m_port = 0;
     m_process = std::make_unique<QProcess>();
@@ -61,7 +73,7 @@ bool TestServer::start(int timeoutMs)
     env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("boxoffice.*.info=true"));
     m_process->setProcessEnvironment(env);
     QStringList arguments{QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("--listen"),
-                          QStringLiteral("127.0.0.1:0")};
+                          QStringLiteral("127.0.0.1:%1").arg(port)};
     if (m_options.demo)
         arguments.append(QStringLiteral("--demo"));
     arguments.append(m_options.extraArguments);

@@ -25,6 +25,7 @@ public:
         QString dataDir; // empty: a fresh temporary directory owned by this object
         QByteArray paymentSecret = "integration-test-payment-secret";
         QString demoPassword = QStringLiteral("demo-password-for-tests");
+        quint16 port = 0; // 0: a free port chosen by the system
     };
 
     TestServer();
@@ -33,6 +34,9 @@ public:
 
     // Starts the process and waits until it listens. False (with output()) on failure.
     [[nodiscard]] bool start(int timeoutMs = 60'000);
+    // Starts the server again after stop() or kill(), on the same port and data directory, so
+    // clients that knew it find it where it was.
+    [[nodiscard]] bool restart(int timeoutMs = 60'000);
     void stop(); // SIGTERM, then wait
     void kill(); // SIGKILL: a crash
     [[nodiscard]] bool isRunning() const;
@@ -61,6 +65,8 @@ public:
                                                                 const QString &show);
 
 private:
+    [[nodiscard]] bool startOn(quint16 port, int timeoutMs);
+
     Options m_options;
     std::unique_ptr<QTemporaryDir> m_tempDir;
     QString m_dataDir;

@@ -1,0 +1,111 @@
+#pragma once
+
+#include "core/common/result.h"
+#include "sync/client/apitypes.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+#include <functional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace Boxoffice::Sync {
+
+using Core::Error;
+using Core::ErrorCode;
+using Core::Result;
+
+// The terminal's side of the HTTP API (DESIGN.md §3.4). Every call is asynchronous: it sends one
+// request and later calls `done` exactly once on this object's thread with the parsed answer or
+// an Error whose code is the server's (errorFromBody) — or ErrorCode::Unreachable when no HTTP
+// answer came (refused, reset, DNS, timeout). `done` is not called when `context` was destroyed
+// first. The UI calls these through services; it never builds URLs itself.
+//
+// Lives on the thread that created it (the GUI thread in the terminal); not thread-safe.
+// Does not own the network access manager.
+class ApiClient : public QObject
+{
+    Q_OBJECT
+public:
+    template <class T = void> using Callback = std::function<void(Result<T>)>;
+
+    explicit ApiClient(QNetworkAccessManager *network, QObject *parent = nullptr);
+    ~ApiClient() override;
+
+    // "http://127.0.0.1:8480"; paths are appended under /api/v1.
+    void setServer(const QUrl &server);
+    [[nodiscard]] QUrl server() const { return m_server; }
+    // The session token sent as "Authorization: Bearer"; empty logs out locally.
+    void setToken(const QString &token);
+    [[nodiscard]] QString token() const { return m_token; }
+    // A request without any answer after this long fails with Unreachable (default 10 s).
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    [[nodiscard]] int timeoutMs() const { return m_timeoutMs; }
+    // Whether the last request got an HTTP answer (any status). Starts true.
+    [[nodiscard]] bool isReachable() const { return m_reachable; }
+
+    // The WebSocket address of a show's live channel, with the session token.
+    [[nodiscard]] QUrl liveUrl(const Core::ShowId &show) const;
+
+    void health(QObject *context, Callback<> done);
+    // On success also sets the token.
+    void login(const QString &username, const QString &password, QObject *context,
+               Callback<Session> done);
+    void logout(QObject *context, Callback<> done);
+    void listShows(QObject *context, Callback<QList<ShowSummary>> done);
+    void showDetail(const Core::ShowId &show, QObject *context, Callback<ShowDetail> done);
+    // The venue layout document (docs/venue-layout-format.md), unparsed, for the cache.
+    void venueLayout(const Core::VenueId &venue, QObject *context, Callback<QByteArray> done);
+    // The compact snapshot, or with `since` >= 0 the changes after it (or a snapshot when the
+    // server no longer keeps them). A malformed answer fails with BadRequest.
+    void seats(const Core::ShowId &show, qint64 since, QObject *context,
+               Callback<SeatsUpdate> done);
+    // SEAT_UNAVAILABLE errors carry the taken seats in details["seatIds"].
+    void placeHold(const Core::ShowId &show, const QList<Core::SeatId> &seats, int holdSeconds,
+                   QObject *context, Callback<HoldInfo> done);
+    void releaseHold(const Core::HoldId &hold, QObject *context, Callback<> done);
+    // Sent with X-Idempotency-Key: the same key and body always answer with the same order.
+    void createOrder(const Core::HoldId &hold, const Contact &contact,
+                     const QString &idempotencyKey, QObject *context, Callback<OrderInfo> done);
+    void order(const Core::OrderId &order, QObject *context, Callback<OrderInfo> done);
+    void payCash(const Core::OrderId &order, qint64 tenderedCents, QObject *context,
+                 Callback<TenderResult> done);
+    // A card paid on a separate card terminal: `reference` is its slip number.
+    void payCardSlip(const Core::OrderId &order, const QString &reference, QObject *context,
+                     Callback<TenderResult> done);
+
+signals:
+    // The server started or stopped answering (edge-triggered).
+    void reachabilityChanged(bool reachable);
+    // A request was refused with UNAUTHENTICATED: the session ended.
+    void sessionExpired();
+
+private:
+    // One HTTP exchange: the path under /api/v1 (ids already percent-encoded) and its query.
+    struct Request
+    {
+        QByteArray verb = {};
+        QString path = {};
+        QString query = {};
+        QByteArray body = {};
+        QList<std::pair<QByteArray, QByteArray>> headers = {};
+        // False for login and logout: their UNAUTHENTICATED is not an ended session.
+        bool sessionCall = true;
+    };
+    void send(Request request, QObject *context, std::function<void(Result<QByteArray>)> done);
+    void finish(QNetworkReply *reply, const Request &request, const QPointer<QObject> &context,
+                bool guarded, const std::function<void(Result<QByteArray>)> &done);
+    void setReachable(bool reachable);
+
+    QNetworkAccessManager *m_network;
+    QUrl m_server;
+    QString m_token;
+    int m_timeoutMs = 10'000;
+    bool m_reachable = true;
+    QList<QPointer<QNetworkReply>> m_inFlight; // aborted when the client goes away
+};
+
+} // namespace Boxoffice::Sync

@@ -1,0 +1,3 @@
+#include "sync/client/clientlogging.h"
+
+Q_LOGGING_CATEGORY(lcClient, "boxoffice.sync.client")
