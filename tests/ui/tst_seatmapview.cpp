@@ -567,6 +567,31 @@ private slots:
         map.render();
     }
 
+    void anotherShowStartsAfresh()
+    {
+        Map map = openMap(u"arena"_s);
+        const int seat = map.seat(u"312-M-20"_s);
+        map.view->centreOn(seat, true);
+        map.view->setCurrentSeat(seat);
+        QTest::mouseMove(map.view.get(), map.view->seatCenter(seat));
+        QTRY_COMPARE(map.view->hoveredSeat(), seat);
+        QSignalSpy cursor(map.view.get(), &SeatMapView::currentSeatChanged);
+        map.model->setShow(ShowId(u"theatre-show"_s), venue(u"theatre"_s), {1, 2, 3}, u"EUR"_s);
+        QCOMPARE(map.view->currentSeat(), -1);
+        QCOMPARE(map.view->hoveredSeat(), -1);
+        QCOMPARE(cursor.count(), 1);
+        QCOMPARE(map.view->detail(), SeatMapView::Detail::Seat); // the theatre, fitted
+        map.render();
+        // A new snapshot of the same show keeps the clerk's place.
+        const int theatreSeat = map.seat(u"STALLS-D-4"_s);
+        map.view->setCurrentSeat(theatreSeat);
+        map.view->zoomIn();
+        const double zoom = map.view->pixelsPerMetre();
+        QVERIFY(map.model->applySnapshot(statusesFor(map.model->seatCount(), Statuses::Mixed), 9));
+        QCOMPARE(map.view->currentSeat(), theatreSeat);
+        QCOMPARE(map.view->pixelsPerMetre(), zoom);
+    }
+
     void aShowWithoutStatusesSaysSo()
     {
         SeatMapModel model;

@@ -144,22 +144,32 @@ void SeatMapView::handleModelReset()
 {
     std::shared_ptr<const Core::VenueLayout> layout =
         m_model && m_model->hasShow() ? m_model->sharedLayout() : nullptr;
+    const Core::ShowId show = m_model ? m_model->show() : Core::ShowId();
     const bool newLayout = layout != m_layout;
+    // A snapshot of the same show keeps the clerk's place; another show starts afresh.
+    const bool newShow = newLayout || show != m_show;
+    m_show = show;
+    if (newShow) {
+        // Before the layout changes: the old indexes mean nothing in the new one.
+        m_drag = Drag::None;
+        if (m_hovered >= 0) {
+            m_hovered = -1;
+            emit hoveredSeatChanged(-1);
+        }
+        if (m_current >= 0) {
+            m_current = -1;
+            emit currentSeatChanged(-1);
+        }
+    }
     if (newLayout) {
         m_layout = std::move(layout);
         m_grid = Core::SeatGrid(m_layout);
         m_pitch = m_grid.seatPitch();
         rebuildLayoutData();
         m_sprites.clear();
-        m_drag = Drag::None;
-        setHovered(-1);
-        if (m_current >= 0) {
-            m_current = -1;
-            emit currentSeatChanged(-1);
-        }
     }
     rebuildStates();
-    if (newLayout)
+    if (newShow)
         fitVenue();
     update();
 }

@@ -203,6 +203,7 @@ private:
                                        bool compact);
 
     QPointer<Core::SeatMapModel> m_model;
+    Core::ShowId m_show;
     std::shared_ptr<const Core::VenueLayout> m_layout;
     Core::SeatGrid m_grid;
     double m_pitch = 0.5;
