@@ -1306,6 +1306,18 @@ void SeatMapView::paintSectionLabels(QPainter &painter, const QRectF &venueView)
     const bool withCounts = level != Detail::Seat;
     m_nameTexts.clear();
     m_countTexts.clear();
+    // Close up, the section in the middle of the view may have its name off screen; then it
+    // goes in the top-left corner.
+    const SectionPart *underCentre = nullptr;
+    if (level == Detail::Seat) {
+        for (const SectionPart &part : m_parts) {
+            if (part.bounds.contains(m_centre) &&
+                part.shape.containsPoint(m_centre, Qt::OddEvenFill)) {
+                underCentre = &part;
+                break;
+            }
+        }
+    }
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setPen(Qt::NoPen);
@@ -1359,6 +1371,8 @@ void SeatMapView::paintSectionLabels(QPainter &painter, const QRectF &venueView)
         const QRectF plate(c.x() - w / 2, c.y() - h / 2, w, h);
         painter.fillRect(plate.toAlignedRect(), QColor(255, 255, 255, 200));
         m_nameTexts.emplace_back(QPointF(c.x() - nameSize.width() / 2, plate.top() + 2), name);
+        if (&part == underCentre)
+            underCentre = nullptr;
         if (withCount)
             m_countTexts.emplace_back(
                 QPointF(c.x() - countSize.width() / 2, plate.top() + 2 + nameSize.height()),
@@ -1373,6 +1387,20 @@ void SeatMapView::paintSectionLabels(QPainter &painter, const QRectF &venueView)
     painter.setFont(countFont);
     for (const auto &[at, text] : m_countTexts)
         painter.drawStaticText(at, *text);
+    if (underCentre) {
+        const Core::VenueSection &section = m_layout->sections()[underCentre->section];
+        const QString text = section.level.isEmpty() || section.name.contains(section.level)
+                                 ? section.name
+                                 : tr("%1 · %2").arg(section.name, section.level);
+        painter.setFont(nameFont);
+        const QRect box = QFontMetrics(nameFont).boundingRect(text).adjusted(-8, -4, 8, 4);
+        const QRect chip(QPoint(10, 10), box.size());
+        painter.setPen(QPen(SeatStyle::sectionOutline(), 1));
+        painter.setBrush(QColor(255, 255, 255, 230));
+        painter.drawRoundedRect(chip, 4, 4);
+        painter.setPen(SeatStyle::labelColour());
+        painter.drawText(chip, Qt::AlignCenter, text);
+    }
     painter.restore();
 }
 

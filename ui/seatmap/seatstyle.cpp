@@ -158,7 +158,7 @@ QColor SeatStyle::markColour(SeatGlyph glyph, const QColor &category)
     case SeatGlyph::RefundPending:
         return QColor(0xdc, 0xdc, 0xdc);
     case SeatGlyph::NotOnSale:
-        return QColor(0xe4, 0xe4, 0xe4);
+        return kNotOnSale;
     }
     return category;
 }
