@@ -187,9 +187,9 @@ void ShowSync::close()
     d->buffered.clear();
     d->dirty = false;
     d->confirmedMs = 0;
+    d->setState(State::Closed);
     d->show = ShowId();
     m_detail = ShowDetail();
-    d->setState(State::Closed);
 }
 
 void ShowSync::refresh()
@@ -204,7 +204,7 @@ void ShowSync::Private::setState(State state)
     if (q->m_state == state)
         return;
     q->m_state = state;
-    qCDebug(lcClient) << "show" << show.value() << "sync" << state;
+    qCDebug(lcClient).noquote() << "show" << show.value() << "sync" << state;
     emit q->stateChanged(state);
 }
 
