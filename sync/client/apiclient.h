@@ -22,10 +22,13 @@ using Core::Result;
 // request and later calls `done` exactly once on this object's thread with the parsed answer or
 // an Error whose code is the server's (errorFromBody) — or ErrorCode::Unreachable when no HTTP
 // answer came (refused, reset, DNS, timeout). `done` is not called when `context` was destroyed
-// first. The UI calls these through services; it never builds URLs itself.
+// first (a null context is never considered destroyed), nor after the client itself was
+// destroyed (its requests in flight are aborted). A 2xx answer that is not what the call
+// expects (not JSON, a missing or mistyped field, a seat feed that does not add up) fails with
+// BadRequest naming the field. The UI calls these through services; it never builds URLs itself.
 //
 // Lives on the thread that created it (the GUI thread in the terminal); not thread-safe.
-// Does not own the network access manager.
+// Does not own the network access manager, which must outlive it.
 class ApiClient : public QObject
 {
     Q_OBJECT
@@ -68,6 +71,8 @@ public:
                    QObject *context, Callback<HoldInfo> done);
     void releaseHold(const Core::HoldId &hold, QObject *context, Callback<> done);
     // Sent with X-Idempotency-Key: the same key and body always answer with the same order.
+    // The creation answer is short: the order's id, hold, status, amount, currency and payBy
+    // (its show, seats and tickets come with order()); the contact is the one sent.
     void createOrder(const Core::HoldId &hold, const Contact &contact,
                      const QString &idempotencyKey, QObject *context, Callback<OrderInfo> done);
     void order(const Core::OrderId &order, QObject *context, Callback<OrderInfo> done);
