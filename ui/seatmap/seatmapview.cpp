@@ -275,13 +275,15 @@ void SeatMapView::rebuildLayoutData()
     std::vector<std::vector<int>> rowsOfSection(layout.sections().size());
     for (int r = 0; r < int(rows.size()); ++r)
         rowsOfSection[rows[r].section].push_back(r);
+    // (Not QRectF::intersects: a straight row's box has no height, hence no area.)
+    const auto near = [](const QRectF &a, const QRectF &b) {
+        return a.left() - kPartGap <= b.right() && b.left() <= a.right() + kPartGap &&
+               a.top() - kPartGap <= b.bottom() && b.top() <= a.bottom() + kPartGap;
+    };
     for (const std::vector<int> &sectionRows : rowsOfSection) {
         for (std::size_t a = 0; a < sectionRows.size(); ++a) {
-            const QRectF grown =
-                rows[sectionRows[a]].bounds.adjusted(-kPartGap, -kPartGap, kPartGap, kPartGap);
             for (std::size_t b = a + 1; b < sectionRows.size(); ++b) {
-                if (grown.intersects(rows[sectionRows[b]].bounds) ||
-                    grown.contains(rows[sectionRows[b]].bounds.topLeft()))
+                if (near(rows[sectionRows[a]].bounds, rows[sectionRows[b]].bounds))
                     parent[root(sectionRows[b])] = root(sectionRows[a]);
             }
         }
@@ -305,7 +307,6 @@ void SeatMapView::rebuildLayoutData()
     for (std::size_t k = 0; k < m_parts.size(); ++k) {
         SectionPart &part = m_parts[k];
         std::vector<QPointF> &points = partPoints[k];
-        part.seats = int(points.size());
         const QPointF sum = std::accumulate(points.begin(), points.end(), QPointF());
         part.centroid = sum / double(points.size());
         part.hull = convexHull(points);
@@ -467,18 +468,18 @@ void SeatMapView::setGlyph(int seat, SeatGlyph glyph)
 
 void SeatMapView::updateSeatArea(int seat)
 {
-    if (detail() == Detail::Venue) {
-        // The averaged pixel spreads over a cell and the section's free count changes too.
-        const double cellPx = m_overview.cell * m_scale;
-        update(seatWidgetRect(seat, cellPx * 2 + 2).toAlignedRect());
-        for (const SectionPart &part : m_parts) {
-            if (part.section == m_layout->seats()[seat].section)
-                update(QRectF(toWidget(part.centroid) - QPointF(90, 30), QSizeF(180, 60))
-                           .toAlignedRect());
-        }
+    const Detail level = detail();
+    // At the whole-venue level the seat's raster pixel spreads over a cell.
+    const double margin = level == Detail::Venue ? m_overview.cell * m_scale * 2 + 2 : 6;
+    update(seatWidgetRect(seat, margin).toAlignedRect());
+    if (level == Detail::Seat)
         return;
+    // The section's free count.
+    for (const SectionPart &part : m_parts) {
+        if (part.section == m_layout->seats()[seat].section)
+            update(QRectF(toWidget(part.centroid) - QPointF(100, 40), QSizeF(200, 80))
+                       .toAlignedRect());
     }
-    update(seatWidgetRect(seat, 6).toAlignedRect());
 }
 
 // --- geometry ------------------------------------------------------------------------------

@@ -133,7 +133,6 @@ private:
         QRectF bounds;   // of the shape
         QPointF centroid;
         QPointF outside; // a point just behind the part, seen from the stage
-        int seats = 0;
         PartLabels labels;
     };
     struct RowLabel
