@@ -270,6 +270,12 @@ private slots:
         QVERIFY(!remaining.empty());
         shiftDrag(map.view.get(), innerFrom, to, Qt::ShiftModifier | Qt::ControlModifier);
         QCOMPARE(map.model->selection(), remaining);
+
+        // Shift+click without dragging toggles one seat, as a click does.
+        const int seat = remaining.front();
+        QTest::mouseClick(map.view.get(), Qt::LeftButton, Qt::ShiftModifier,
+                          map.view->seatCenter(seat));
+        QVERIFY(!map.model->isSelected(seat));
     }
 
     void dragPansWithoutSelecting()

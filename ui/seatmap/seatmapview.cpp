@@ -897,9 +897,15 @@ void SeatMapView::mouseReleaseEvent(QMouseEvent *event)
         unsetCursor();
         break;
     case Drag::Band:
-        m_band = QRect(m_pressPos, pos).normalized();
-        finishBand();
         update(m_band.adjusted(-3, -3, 3, 3));
+        m_band = QRect(m_pressPos, pos).normalized();
+        if ((pos - m_pressPos).manhattanLength() < QApplication::startDragDistance()) {
+            // Shift+click without a drag: as a click.
+            if (detail() != Detail::Venue)
+                toggleSeat(seatAt(pos));
+        } else {
+            finishBand();
+        }
         m_band = QRect();
         break;
     }
