@@ -5,7 +5,6 @@
 
 #include <QHash>
 #include <QImage>
-#include <QPainterPath>
 #include <QPointer>
 #include <QPolygonF>
 #include <QStaticText>
@@ -35,7 +34,8 @@ namespace Boxoffice::Gui {
 //
 // Mouse: the wheel zooms around the pointer; a left drag pans; a click toggles a selectable
 // seat (at the whole-venue level, where seats are a pixel or two, it zooms in there instead);
-// Shift+drag selects the selectable seats in a rubber band, Ctrl+Shift+drag deselects.
+// Shift+drag selects the selectable seats in a rubber band, Ctrl+Shift+drag deselects the
+// seats in it. A hovered seat's tooltip is seatToolTip.
 // Keys: + / - / 0 zoom in, out and to the whole venue; arrows move the keyboard cursor to the
 // neighbouring seat in that direction on screen (Core::SeatGrid::neighbour, then the nearest
 // seat that way across an aisle); Space toggles the cursor's seat; Shift+arrows pan.
