@@ -8,6 +8,7 @@
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QPaintEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QTextOption>
@@ -979,10 +980,10 @@ void SeatMapView::keyPressEvent(QKeyEvent *event)
 
 // --- painting ------------------------------------------------------------------------------
 
-void SeatMapView::paintEvent(QPaintEvent *)
+void SeatMapView::paintEvent(QPaintEvent *event)
 {
     QPainter painter(this);
-    painter.fillRect(rect(), SeatStyle::background());
+    painter.fillRect(event->rect(), SeatStyle::background());
     if (!m_layout || !m_model || m_layout->seatCount() != m_model->seatCount()) {
         painter.setPen(SeatStyle::labelColour());
         painter.drawText(rect(), Qt::AlignCenter, tr("No show selected"));
@@ -1015,12 +1016,19 @@ void SeatMapView::paintEvent(QPaintEvent *)
         paintOverview(painter);
         break;
     case Detail::Section:
-        paintMarks(painter, venueView);
+    case Detail::Seat: {
+        // Only the seats in the repainted part (a hovered seat, a changed one); Qt clips the
+        // rest anyway.
+        const QRectF dirty(toVenue(event->rect().topLeft()),
+                           toVenue(event->rect().bottomRight() + QPoint(1, 1)));
+        if (level == Detail::Section) {
+            paintMarks(painter, dirty);
+        } else {
+            paintSeats(painter, dirty);
+            paintRowLabels(painter, venueView);
+        }
         break;
-    case Detail::Seat:
-        paintSeats(painter, venueView);
-        paintRowLabels(painter, venueView);
-        break;
+    }
     }
     paintSectionLabels(painter, venueView);
     paintCursorAndHover(painter);
@@ -1080,7 +1088,7 @@ void SeatMapView::paintOverview(QPainter &painter) const
     painter.restore();
 }
 
-void SeatMapView::paintMarks(QPainter &painter, const QRectF &venueView)
+void SeatMapView::paintMarks(QPainter &painter, const QRectF &venueArea)
 {
     const int categories = int(m_categoryColours.size());
     // Buckets: available by category, then held, sold, refund pending, not on sale, ink
@@ -1098,7 +1106,7 @@ void SeatMapView::paintMarks(QPainter &painter, const QRectF &venueView)
 
     const double m = m_pitch;
     m_visible.clear();
-    m_grid.seatsIn(venueView.adjusted(-m, -m, m, m), m_visible);
+    m_grid.seatsIn(venueArea.adjusted(-m, -m, m, m), m_visible);
     const double px = seatPixels();
     const double side = std::max(2.0, 0.8 * px);
     const double innerSide = side * 0.45;
@@ -1203,11 +1211,11 @@ const QImage &SeatMapView::sprite(SeatGlyph glyph, int category, quint8 flags, i
     return *m_sprites.insert(key, image);
 }
 
-void SeatMapView::paintSeats(QPainter &painter, const QRectF &venueView)
+void SeatMapView::paintSeats(QPainter &painter, const QRectF &venueArea)
 {
     const double m = m_pitch;
     m_visible.clear();
-    m_grid.seatsIn(venueView.adjusted(-m, -m, m, m), m_visible);
+    m_grid.seatsIn(venueArea.adjusted(-m, -m, m, m), m_visible);
     const double px = seatPixels();
     const int size = std::max(6, int(std::lround(0.86 * px)));
     const bool numbers = px >= kNumbersFromPx;

@@ -191,8 +191,9 @@ private:
     void finishBand();
 
     void paintOverview(QPainter &painter) const;
-    void paintMarks(QPainter &painter, const QRectF &venueView);
-    void paintSeats(QPainter &painter, const QRectF &venueView);
+    // The seats within a seat pitch of venueArea (venue coordinates), as marks or glyphs.
+    void paintMarks(QPainter &painter, const QRectF &venueArea);
+    void paintSeats(QPainter &painter, const QRectF &venueArea);
     void paintRowLabels(QPainter &painter, const QRectF &venueView);
     void paintSectionLabels(QPainter &painter, const QRectF &venueView);
     void paintStage(QPainter &painter) const;
