@@ -166,8 +166,11 @@ int main(int argc, char **argv)
         QDir().mkpath(pngDir);
     const QDir venues(parser.value(venuesOption));
 
+    const Memory baseline = memoryNow();
     std::printf("Seat map bench: %dx%d view, offscreen raster, full paint per frame\n",
                 size.width(), size.height());
+    std::printf("memory before any venue (QApplication, fonts): VmRSS %.1f MB\n",
+                baseline.rssMb);
     // The arena first, so that its memory figures are not inflated by the theatre.
     const auto arena = runVenue(QStringLiteral("arena"),
                                 venues.filePath(QStringLiteral("arena.json")), size, pngDir);
