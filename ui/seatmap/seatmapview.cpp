@@ -318,6 +318,7 @@ void SeatMapView::rebuildLayoutData()
         for (const QPointF &p : part.hull)
             reach = std::max(reach, QPointF::dotProduct(p - part.centroid, away));
         part.outside = part.centroid + away * (reach + 1.2 * m_pitch + 0.5);
+        part.away = away;
         // The outline: the hull grown by most of a seat pitch, so the outer seats sit inside.
         part.shape = grownHull(part.hull, 0.7 * m_pitch);
         part.bounds = part.shape.boundingRect();
@@ -1335,11 +1336,12 @@ void SeatMapView::paintSectionLabels(QPainter &painter, const QRectF &venueView)
     }
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(Qt::NoPen);
-    painter.setBrush(QColor(255, 255, 255, 200));
     for (SectionPart &part : m_parts) {
-        const QPointF anchor = level == Detail::Seat ? part.outside : part.centroid;
-        if (!venueView.contains(anchor))
+        // Close up, behind the part (its middle is all seats); from further away in its
+        // middle, unless the part is smaller than its name both ways (a theatre box).
+        QPointF anchor = level == Detail::Seat ? part.outside : part.centroid;
+        if (!venueView.adjusted(-30 / m_scale, -30 / m_scale, 30 / m_scale, 30 / m_scale)
+                 .contains(anchor))
             continue;
         const Core::VenueSection &section = m_layout->sections()[part.section];
         PartLabels &labels = part.labels;
@@ -1382,7 +1384,13 @@ void SeatMapView::paintSectionLabels(QPainter &painter, const QRectF &venueView)
         const QSizeF countSize = withCount ? labels.count.size() : QSizeF(0, 0);
         const double w = std::max(nameSize.width(), countSize.width()) + 8;
         const double h = nameSize.height() + countSize.height() + 4;
-        const QPointF c = toWidget(anchor);
+        QPointF c = toWidget(anchor);
+        if (level != Detail::Seat && w > box.width() && h > box.height()) {
+            // Beside the part, away from the stage, clear of its seats.
+            const QPointF away = part.away;
+            c = toWidget(part.outside) +
+                away * (std::abs(away.x()) * w / 2 + std::abs(away.y()) * h / 2);
+        }
         const QRectF plate(c.x() - w / 2, c.y() - h / 2, w, h);
         painter.fillRect(plate.toAlignedRect(), QColor(255, 255, 255, 200));
         m_nameTexts.emplace_back(QPointF(c.x() - nameSize.width() / 2, plate.top() + 2), name);
@@ -1393,8 +1401,8 @@ void SeatMapView::paintSectionLabels(QPainter &painter, const QRectF &venueView)
                 QPointF(c.x() - countSize.width() / 2, plate.top() + 2 + nameSize.height()),
                 &labels.count);
     }
-    // The texts after all plates, one font at a time: setting the painter's font costs more
-    // than drawing a prepared text.
+    // The texts after all plates, one font at a time: the painter's font changes twice a frame
+    // rather than twice a label.
     painter.setPen(SeatStyle::labelColour());
     painter.setFont(nameFont);
     for (const auto &[at, text] : m_nameTexts)

@@ -133,6 +133,7 @@ private:
         QRectF bounds;   // of the shape
         QPointF centroid;
         QPointF outside; // a point just behind the part, seen from the stage
+        QPointF away;    // unit vector from the stage toward the part
         PartLabels labels;
     };
     struct RowLabel
