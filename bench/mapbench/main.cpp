@@ -27,6 +27,7 @@ struct VenueRun
     Memory afterFrames;
     std::vector<FrameSample> samples;
     int seats = 0;
+    std::vector<double> shares; // % available, held, sold, refund pending
 };
 
 QString levelName(Gui::SeatMapView::Detail detail)
@@ -59,6 +60,9 @@ std::optional<VenueRun> runVenue(const QString &name, const QString &path, QSize
     VenueRun run;
     run.name = name;
     run.seats = map->model->seatCount();
+    for (Core::SeatState state : {Core::SeatState::Available, Core::SeatState::Held,
+                                  Core::SeatState::Sold, Core::SeatState::RefundPending})
+        run.shares.push_back(100.0 * map->model->countIn(state) / std::max(run.seats, 1));
     run.ready = map->times;
     run.afterReady = memoryNow();
     run.samples = runFrameScript(*map, frame, pngDir, name);
@@ -105,6 +109,8 @@ std::vector<const FrameSample *> pointers(const VenueRun &run)
 void printRun(const VenueRun &run)
 {
     std::printf("\n== %s (%d seats) ==\n", qPrintable(run.name), run.seats);
+    std::printf("  statuses: %.1f%% available, %.1f%% held, %.1f%% sold, %.1f%% refund pending\n",
+                run.shares[0], run.shares[1], run.shares[2], run.shares[3]);
     std::printf("  ready: %.1f ms  (parse %.1f, model %.1f, view %.1f [grid alone %.1f], "
                 "first paint %.1f)\n",
                 run.ready.totalMs, run.ready.parseMs, run.ready.modelMs, run.ready.viewMs,
@@ -166,8 +172,10 @@ int main(int argc, char **argv)
         QDir().mkpath(pngDir);
     const QDir venues(parser.value(venuesOption));
 
+    const Memory baseline = memoryNow();
     std::printf("Seat map bench: %dx%d view, offscreen raster, full paint per frame\n",
                 size.width(), size.height());
+    std::printf("memory before any venue (QApplication, fonts): VmRSS %.1f MB\n", baseline.rssMb);
     // The arena first, so that its memory figures are not inflated by the theatre.
     const auto arena = runVenue(QStringLiteral("arena"),
                                 venues.filePath(QStringLiteral("arena.json")), size, pngDir);

@@ -49,9 +49,9 @@ struct OpenMap
 // `frame` (whose size the view takes). Fails when the layout or the statuses are invalid.
 [[nodiscard]] Core::Result<OpenMap> openMap(const MapInput &input, QImage &frame);
 
-// A demo venue with realistic statuses: sold seats in runs of 2–6, more of them in the
-// expensive categories (about 35% in all), 5% held, 0.2% refund pending, a few seats selected
-// and held by this terminal. Deterministic for a seed.
+// A demo venue with realistic statuses: seats sold or held in runs of 2–6 along the rows, more
+// of them in the expensive categories (the arena: about 36% sold, 7% held), 0.2% refund
+// pending, four seats held by this terminal and six selected. Deterministic for a seed.
 [[nodiscard]] Core::Result<MapInput> demoInput(const QString &layoutPath, quint32 seed);
 
 struct FrameSample

@@ -28,7 +28,7 @@ double dot(QPointF a, QPointF b)
 
 double length(QPointF a)
 {
-    return std::hypot(a.x(), a.y());
+    return std::sqrt(a.x() * a.x() + a.y() * a.y()); // std::hypot is several times slower
 }
 
 QPointF unit(QPointF a, QPointF fallback)
@@ -91,7 +91,7 @@ struct SeatGrid::Index
         const double bottom = originY + (y1 + 1) * cell;
         const double dx = std::max({left - p.x(), 0.0, p.x() - right});
         const double dy = std::max({top - p.y(), 0.0, p.y() - bottom});
-        return std::hypot(dx, dy);
+        return std::sqrt(dx * dx + dy * dy);
     }
 
     // The nearest seat to p within maxDistance that `accept`s, skipping the cells for which

@@ -54,7 +54,8 @@ QPointF centre(const VenueLayout &layout, int seat)
 
 double distance(const VenueLayout &layout, int seat, QPointF p)
 {
-    return std::hypot(centre(layout, seat).x() - p.x(), centre(layout, seat).y() - p.y());
+    const QPointF d = centre(layout, seat) - p;
+    return std::sqrt(d.x() * d.x() + d.y() * d.y());
 }
 
 int bruteNearest(const VenueLayout &layout, QPointF p, double maxDistance)

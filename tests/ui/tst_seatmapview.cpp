@@ -270,6 +270,12 @@ private slots:
         QVERIFY(!remaining.empty());
         shiftDrag(map.view.get(), innerFrom, to, Qt::ShiftModifier | Qt::ControlModifier);
         QCOMPARE(map.model->selection(), remaining);
+
+        // Shift+click without dragging toggles one seat, as a click does.
+        const int seat = remaining.front();
+        QTest::mouseClick(map.view.get(), Qt::LeftButton, Qt::ShiftModifier,
+                          map.view->seatCenter(seat));
+        QVERIFY(!map.model->isSelected(seat));
     }
 
     void dragPansWithoutSelecting()
@@ -508,6 +514,39 @@ private slots:
         QImage expected(fresh.size(), QImage::Format_ARGB32_Premultiplied);
         fresh.render(&expected);
         QCOMPARE(after, expected);
+    }
+
+    // A repaint of a small area (a hovered or changed seat) draws it exactly as a full paint
+    // does, though it only visits the seats near that area.
+    void partialRepaintMatchesFullPaint_data()
+    {
+        QTest::addColumn<QString>("venueName");
+        QTest::addColumn<double>("seatPx");
+        QTest::newRow("theatre seats") << u"theatre"_s << 0.0;
+        QTest::newRow("arena sections") << u"arena"_s << 8.0;
+        QTest::newRow("arena numbers") << u"arena"_s << 36.0;
+    }
+    void partialRepaintMatchesFullPaint()
+    {
+        QFETCH(QString, venueName);
+        QFETCH(double, seatPx);
+        Map map = openMap(venueName);
+        if (seatPx > 0) {
+            map.view->zoomTo(seatPx / 0.5, map.view->rect().center());
+            map.view->setVenueCentre(map.seatPos(map.model->seatCount() / 3));
+        }
+        const QImage full = map.render();
+        int compared = 0;
+        for (int seat : visibleSeats(map, 7)) {
+            const QRect area(map.view->seatCenter(seat) - QPoint(9, 5), QSize(13, 11));
+            QImage partial(map.view->size(), QImage::Format_ARGB32_Premultiplied);
+            partial.fill(Qt::magenta);
+            map.view->render(&partial, area.topLeft(), QRegion(area));
+            QCOMPARE(partial.copy(area), full.copy(area));
+            if (++compared == 40)
+                break;
+        }
+        QCOMPARE(compared, 40);
     }
 
     void staleAvailabilityLooksStale()

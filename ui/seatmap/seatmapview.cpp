@@ -8,6 +8,7 @@
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QPaintEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QTextOption>
@@ -275,13 +276,15 @@ void SeatMapView::rebuildLayoutData()
     std::vector<std::vector<int>> rowsOfSection(layout.sections().size());
     for (int r = 0; r < int(rows.size()); ++r)
         rowsOfSection[rows[r].section].push_back(r);
+    // (Not QRectF::intersects: a straight row's box has no height, hence no area.)
+    const auto near = [](const QRectF &a, const QRectF &b) {
+        return a.left() - kPartGap <= b.right() && b.left() <= a.right() + kPartGap &&
+               a.top() - kPartGap <= b.bottom() && b.top() <= a.bottom() + kPartGap;
+    };
     for (const std::vector<int> &sectionRows : rowsOfSection) {
         for (std::size_t a = 0; a < sectionRows.size(); ++a) {
-            const QRectF grown =
-                rows[sectionRows[a]].bounds.adjusted(-kPartGap, -kPartGap, kPartGap, kPartGap);
             for (std::size_t b = a + 1; b < sectionRows.size(); ++b) {
-                if (grown.intersects(rows[sectionRows[b]].bounds) ||
-                    grown.contains(rows[sectionRows[b]].bounds.topLeft()))
+                if (near(rows[sectionRows[a]].bounds, rows[sectionRows[b]].bounds))
                     parent[root(sectionRows[b])] = root(sectionRows[a]);
             }
         }
@@ -305,7 +308,6 @@ void SeatMapView::rebuildLayoutData()
     for (std::size_t k = 0; k < m_parts.size(); ++k) {
         SectionPart &part = m_parts[k];
         std::vector<QPointF> &points = partPoints[k];
-        part.seats = int(points.size());
         const QPointF sum = std::accumulate(points.begin(), points.end(), QPointF());
         part.centroid = sum / double(points.size());
         part.hull = convexHull(points);
@@ -316,6 +318,7 @@ void SeatMapView::rebuildLayoutData()
         for (const QPointF &p : part.hull)
             reach = std::max(reach, QPointF::dotProduct(p - part.centroid, away));
         part.outside = part.centroid + away * (reach + 1.2 * m_pitch + 0.5);
+        part.away = away;
         // The outline: the hull grown by most of a seat pitch, so the outer seats sit inside.
         part.shape = grownHull(part.hull, 0.7 * m_pitch);
         part.bounds = part.shape.boundingRect();
@@ -467,18 +470,18 @@ void SeatMapView::setGlyph(int seat, SeatGlyph glyph)
 
 void SeatMapView::updateSeatArea(int seat)
 {
-    if (detail() == Detail::Venue) {
-        // The averaged pixel spreads over a cell and the section's free count changes too.
-        const double cellPx = m_overview.cell * m_scale;
-        update(seatWidgetRect(seat, cellPx * 2 + 2).toAlignedRect());
-        for (const SectionPart &part : m_parts) {
-            if (part.section == m_layout->seats()[seat].section)
-                update(QRectF(toWidget(part.centroid) - QPointF(90, 30), QSizeF(180, 60))
-                           .toAlignedRect());
-        }
+    const Detail level = detail();
+    // At the whole-venue level the seat's raster pixel spreads over a cell.
+    const double margin = level == Detail::Venue ? m_overview.cell * m_scale * 2 + 2 : 6;
+    update(seatWidgetRect(seat, margin).toAlignedRect());
+    if (level == Detail::Seat)
         return;
+    // The section's free count.
+    for (const SectionPart &part : m_parts) {
+        if (part.section == m_layout->seats()[seat].section)
+            update(QRectF(toWidget(part.centroid) - QPointF(100, 40), QSizeF(200, 80))
+                       .toAlignedRect());
     }
-    update(seatWidgetRect(seat, 6).toAlignedRect());
 }
 
 // --- geometry ------------------------------------------------------------------------------
@@ -896,9 +899,15 @@ void SeatMapView::mouseReleaseEvent(QMouseEvent *event)
         unsetCursor();
         break;
     case Drag::Band:
-        m_band = QRect(m_pressPos, pos).normalized();
-        finishBand();
         update(m_band.adjusted(-3, -3, 3, 3));
+        m_band = QRect(m_pressPos, pos).normalized();
+        if ((pos - m_pressPos).manhattanLength() < QApplication::startDragDistance()) {
+            // Shift+click without a drag: as a click.
+            if (detail() != Detail::Venue)
+                toggleSeat(seatAt(pos));
+        } else {
+            finishBand();
+        }
         m_band = QRect();
         break;
     }
@@ -972,10 +981,10 @@ void SeatMapView::keyPressEvent(QKeyEvent *event)
 
 // --- painting ------------------------------------------------------------------------------
 
-void SeatMapView::paintEvent(QPaintEvent *)
+void SeatMapView::paintEvent(QPaintEvent *event)
 {
     QPainter painter(this);
-    painter.fillRect(rect(), SeatStyle::background());
+    painter.fillRect(event->rect(), SeatStyle::background());
     if (!m_layout || !m_model || m_layout->seatCount() != m_model->seatCount()) {
         painter.setPen(SeatStyle::labelColour());
         painter.drawText(rect(), Qt::AlignCenter, tr("No show selected"));
@@ -1008,12 +1017,19 @@ void SeatMapView::paintEvent(QPaintEvent *)
         paintOverview(painter);
         break;
     case Detail::Section:
-        paintMarks(painter, venueView);
+    case Detail::Seat: {
+        // Only the seats in the repainted part (a hovered seat, a changed one); Qt clips the
+        // rest anyway.
+        const QRectF dirty(toVenue(event->rect().topLeft()),
+                           toVenue(event->rect().bottomRight() + QPoint(1, 1)));
+        if (level == Detail::Section) {
+            paintMarks(painter, dirty);
+        } else {
+            paintSeats(painter, dirty);
+            paintRowLabels(painter, venueView);
+        }
         break;
-    case Detail::Seat:
-        paintSeats(painter, venueView);
-        paintRowLabels(painter, venueView);
-        break;
+    }
     }
     paintSectionLabels(painter, venueView);
     paintCursorAndHover(painter);
@@ -1073,7 +1089,7 @@ void SeatMapView::paintOverview(QPainter &painter) const
     painter.restore();
 }
 
-void SeatMapView::paintMarks(QPainter &painter, const QRectF &venueView)
+void SeatMapView::paintMarks(QPainter &painter, const QRectF &venueArea)
 {
     const int categories = int(m_categoryColours.size());
     // Buckets: available by category, then held, sold, refund pending, not on sale, ink
@@ -1091,7 +1107,7 @@ void SeatMapView::paintMarks(QPainter &painter, const QRectF &venueView)
 
     const double m = m_pitch;
     m_visible.clear();
-    m_grid.seatsIn(venueView.adjusted(-m, -m, m, m), m_visible);
+    m_grid.seatsIn(venueArea.adjusted(-m, -m, m, m), m_visible);
     const double px = seatPixels();
     const double side = std::max(2.0, 0.8 * px);
     const double innerSide = side * 0.45;
@@ -1196,11 +1212,11 @@ const QImage &SeatMapView::sprite(SeatGlyph glyph, int category, quint8 flags, i
     return *m_sprites.insert(key, image);
 }
 
-void SeatMapView::paintSeats(QPainter &painter, const QRectF &venueView)
+void SeatMapView::paintSeats(QPainter &painter, const QRectF &venueArea)
 {
     const double m = m_pitch;
     m_visible.clear();
-    m_grid.seatsIn(venueView.adjusted(-m, -m, m, m), m_visible);
+    m_grid.seatsIn(venueArea.adjusted(-m, -m, m, m), m_visible);
     const double px = seatPixels();
     const int size = std::max(6, int(std::lround(0.86 * px)));
     const bool numbers = px >= kNumbersFromPx;
@@ -1320,11 +1336,12 @@ void SeatMapView::paintSectionLabels(QPainter &painter, const QRectF &venueView)
     }
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(Qt::NoPen);
-    painter.setBrush(QColor(255, 255, 255, 200));
     for (SectionPart &part : m_parts) {
-        const QPointF anchor = level == Detail::Seat ? part.outside : part.centroid;
-        if (!venueView.contains(anchor))
+        // Close up, behind the part (its middle is all seats); from further away in its
+        // middle, unless the part is smaller than its name both ways (a theatre box).
+        QPointF anchor = level == Detail::Seat ? part.outside : part.centroid;
+        if (!venueView.adjusted(-30 / m_scale, -30 / m_scale, 30 / m_scale, 30 / m_scale)
+                 .contains(anchor))
             continue;
         const Core::VenueSection &section = m_layout->sections()[part.section];
         PartLabels &labels = part.labels;
@@ -1367,7 +1384,13 @@ void SeatMapView::paintSectionLabels(QPainter &painter, const QRectF &venueView)
         const QSizeF countSize = withCount ? labels.count.size() : QSizeF(0, 0);
         const double w = std::max(nameSize.width(), countSize.width()) + 8;
         const double h = nameSize.height() + countSize.height() + 4;
-        const QPointF c = toWidget(anchor);
+        QPointF c = toWidget(anchor);
+        if (level != Detail::Seat && w > box.width() && h > box.height()) {
+            // Beside the part, away from the stage, clear of its seats.
+            const QPointF away = part.away;
+            c = toWidget(part.outside) +
+                away * (std::abs(away.x()) * w / 2 + std::abs(away.y()) * h / 2);
+        }
         const QRectF plate(c.x() - w / 2, c.y() - h / 2, w, h);
         painter.fillRect(plate.toAlignedRect(), QColor(255, 255, 255, 200));
         m_nameTexts.emplace_back(QPointF(c.x() - nameSize.width() / 2, plate.top() + 2), name);
@@ -1378,8 +1401,8 @@ void SeatMapView::paintSectionLabels(QPainter &painter, const QRectF &venueView)
                 QPointF(c.x() - countSize.width() / 2, plate.top() + 2 + nameSize.height()),
                 &labels.count);
     }
-    // The texts after all plates, one font at a time: setting the painter's font costs more
-    // than drawing a prepared text.
+    // The texts after all plates, one font at a time: the painter's font changes twice a frame
+    // rather than twice a label.
     painter.setPen(SeatStyle::labelColour());
     painter.setFont(nameFont);
     for (const auto &[at, text] : m_nameTexts)

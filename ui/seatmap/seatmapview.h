@@ -5,7 +5,6 @@
 
 #include <QHash>
 #include <QImage>
-#include <QPainterPath>
 #include <QPointer>
 #include <QPolygonF>
 #include <QStaticText>
@@ -35,7 +34,8 @@ namespace Boxoffice::Gui {
 //
 // Mouse: the wheel zooms around the pointer; a left drag pans; a click toggles a selectable
 // seat (at the whole-venue level, where seats are a pixel or two, it zooms in there instead);
-// Shift+drag selects the selectable seats in a rubber band, Ctrl+Shift+drag deselects.
+// Shift+drag selects the selectable seats in a rubber band, Ctrl+Shift+drag deselects the
+// seats in it. A hovered seat's tooltip is seatToolTip.
 // Keys: + / - / 0 zoom in, out and to the whole venue; arrows move the keyboard cursor to the
 // neighbouring seat in that direction on screen (Core::SeatGrid::neighbour, then the nearest
 // seat that way across an aisle); Space toggles the cursor's seat; Shift+arrows pan.
@@ -133,7 +133,7 @@ private:
         QRectF bounds;   // of the shape
         QPointF centroid;
         QPointF outside; // a point just behind the part, seen from the stage
-        int seats = 0;
+        QPointF away;    // unit vector from the stage toward the part
         PartLabels labels;
     };
     struct RowLabel
@@ -192,8 +192,9 @@ private:
     void finishBand();
 
     void paintOverview(QPainter &painter) const;
-    void paintMarks(QPainter &painter, const QRectF &venueView);
-    void paintSeats(QPainter &painter, const QRectF &venueView);
+    // The seats within a seat pitch of venueArea (venue coordinates), as marks or glyphs.
+    void paintMarks(QPainter &painter, const QRectF &venueArea);
+    void paintSeats(QPainter &painter, const QRectF &venueArea);
     void paintRowLabels(QPainter &painter, const QRectF &venueView);
     void paintSectionLabels(QPainter &painter, const QRectF &venueView);
     void paintStage(QPainter &painter) const;
