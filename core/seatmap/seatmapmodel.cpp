@@ -129,6 +129,21 @@ Result<> SeatMapModel::applyChange(SeatState status, const std::vector<int> &sea
     return {};
 }
 
+void SeatMapModel::markUnavailable(const std::vector<int> &seats)
+{
+    QList<int> changed;
+    for (int seat : seats) {
+        if (seat >= 0 && seat < seatCount() && m_statuses[seat] == quint8(SeatState::Available)) {
+            m_statuses[seat] = quint8(SeatState::Held);
+            changed.append(seat);
+        }
+    }
+    if (!changed.isEmpty()) {
+        emit seatsChanged(changed);
+        dropUnselectable();
+    }
+}
+
 void SeatMapModel::setFreshness(Freshness freshness, qint64 confirmedAtMs)
 {
     if (freshness == m_freshness && confirmedAtMs == m_confirmedAtMs)

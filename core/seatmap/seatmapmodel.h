@@ -65,6 +65,11 @@ public:
     [[nodiscard]] Result<> applyChange(SeatState status, const std::vector<int> &seats,
                                        qint64 version);
 
+    // The server refused these seats (another terminal took them) before the change reached
+    // this terminal: show them HELD until the next snapshot or change says otherwise. The
+    // version does not move.
+    void markUnavailable(const std::vector<int> &seats);
+
     [[nodiscard]] Freshness freshness() const { return m_freshness; }
     // When the server last confirmed the statuses (ms since the epoch; 0 never).
     [[nodiscard]] qint64 confirmedAtMs() const { return m_confirmedAtMs; }

@@ -1,0 +1,610 @@
+#include "sync/client/salecontroller.h"
+
+#include "core/security/random.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+
+namespace Boxoffice::Sync {
+
+using Core::ErrorCode;
+using Core::OrderState;
+using Core::SeatId;
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcSale, "boxoffice.sync.sale")
+
+// How often an order is read back while a card payment or ticketing is pending, and how long
+// before the clerk is told the acquirer has not answered yet.
+constexpr int kPollMs = 400;
+constexpr qint64 kCardPatienceMs = 45'000;
+constexpr int kSaleFormat = 1;
+
+QString stageName(SaleController::Stage stage)
+{
+    switch (stage) {
+    case SaleController::Stage::Idle:
+        return QStringLiteral("idle");
+    case SaleController::Stage::Holding:
+        return QStringLiteral("holding");
+    case SaleController::Stage::Held:
+        return QStringLiteral("held");
+    case SaleController::Stage::Ordering:
+        return QStringLiteral("ordering");
+    case SaleController::Stage::AwaitingPayment:
+        return QStringLiteral("awaitingPayment");
+    case SaleController::Stage::Paying:
+        return QStringLiteral("paying");
+    case SaleController::Stage::CardPending:
+        return QStringLiteral("cardPending");
+    case SaleController::Stage::Completed:
+        return QStringLiteral("completed");
+    }
+    return QStringLiteral("idle");
+}
+
+std::optional<SaleController::Stage> stageFromName(const QString &name)
+{
+    for (auto stage : {SaleController::Stage::Idle, SaleController::Stage::Holding,
+                       SaleController::Stage::Held, SaleController::Stage::Ordering,
+                       SaleController::Stage::AwaitingPayment, SaleController::Stage::Paying,
+                       SaleController::Stage::CardPending, SaleController::Stage::Completed}) {
+        if (stageName(stage) == name)
+            return stage;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+SaleController::SaleController(ApiClient &client, Outbox &outbox, TerminalCache &cache,
+                               CardAcquirer &acquirer, Core::SeatMapModel &model,
+                               const Core::Clock &clock, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_outbox(outbox)
+    , m_cache(cache)
+    , m_acquirer(acquirer)
+    , m_model(model)
+    , m_clock(clock)
+{
+    m_tick.setInterval(250);
+    connect(&m_tick, &QTimer::timeout, this, &SaleController::handleTick);
+    m_poll.setInterval(kPollMs);
+    m_poll.setSingleShot(true);
+    connect(&m_poll, &QTimer::timeout, this, &SaleController::pollOrder);
+    // A reloaded show (new layout or cache then server) forgets which seats are ours.
+    connect(&m_model, &Core::SeatMapModel::modelReset, this, [this] {
+        if (m_hold && m_model.show() == m_hold->show)
+            m_model.setOwnSeats(seatIndexes(m_hold->seats));
+    });
+    connect(&m_outbox, &Outbox::orderCreated, this, &SaleController::handleOrderCreated);
+    connect(&m_outbox, &Outbox::orderFailed, this, &SaleController::handleOrderFailed);
+    connect(&m_outbox, &Outbox::cashPaid, this, &SaleController::handleCashPaid);
+    connect(&m_outbox, &Outbox::cashFailed, this, &SaleController::handleCashFailed);
+}
+
+bool SaleController::isBusy() const
+{
+    return m_requestInFlight || m_stage == Stage::Holding || m_stage == Stage::Ordering ||
+           m_stage == Stage::Paying || m_stage == Stage::CardPending;
+}
+
+qint64 SaleController::deadlineMs() const
+{
+    if (m_order && m_order->status == OrderState::PendingPay && m_order->payByMs > 0)
+        return m_order->payByMs;
+    if (m_hold && !m_order)
+        return m_hold->expiryMs;
+    return 0;
+}
+
+qint64 SaleController::secondsLeft() const
+{
+    const qint64 deadline = deadlineMs();
+    if (deadline == 0)
+        return 0;
+    return std::max<qint64>(0, (deadline - m_clock.nowMs() + 999) / 1000);
+}
+
+void SaleController::setStage(Stage stage)
+{
+    if (m_stage == stage)
+        return;
+    qCInfo(lcSale).noquote() << "sale:" << stageName(m_stage) << "->" << stageName(stage);
+    m_stage = stage;
+    const bool counting = deadlineMs() > 0 && stage != Stage::Completed && stage != Stage::Idle;
+    if (counting && !m_tick.isActive())
+        m_tick.start();
+    else if (!counting)
+        m_tick.stop();
+    save();
+    emit stageChanged(stage);
+}
+
+void SaleController::holdSelection()
+{
+    if (m_stage != Stage::Idle || m_requestInFlight)
+        return;
+    const std::vector<int> selection = m_model.selection();
+    if (selection.empty()) {
+        emit problem(tr("Select seats on the map first."));
+        return;
+    }
+    QList<SeatId> seats;
+    for (int index : selection)
+        seats.append(m_model.layout().seats()[index].id);
+    const Core::ShowId show = m_model.show();
+    m_requestInFlight = true;
+    setStage(Stage::Holding);
+    m_client.placeHold(show, seats, kHoldSeconds, this,
+                       [this, show, seats](Result<HoldInfo> answer) {
+                           m_requestInFlight = false;
+                           if (!answer) {
+                               setStage(Stage::Idle);
+                               const Core::Error &error = answer.error();
+                               if (error.code == ErrorCode::SeatUnavailable) {
+                                   QList<SeatId> taken;
+                                   for (const QJsonValue &id :
+                                        error.details.value(QStringLiteral("seatIds")).toArray())
+                                       taken.append(SeatId(id.toString()));
+                                   if (taken.isEmpty())
+                                       taken = seats;
+                                   m_model.markUnavailable(seatIndexes(taken));
+                                   emit seatsTaken(taken);
+                                   return;
+                               }
+                               emit problem(describe(error));
+                               return;
+                           }
+                           if (m_model.show() != show) {
+                               // The clerk switched shows while the hold was on its way: give it
+                               // back.
+                               m_client.releaseHold(answer->id, this, [](Result<>) {});
+                               setStage(Stage::Idle);
+                               return;
+                           }
+                           m_hold = *answer;
+                           m_warned = false;
+                           m_model.clearSelection();
+                           m_model.setOwnSeats(seatIndexes(m_hold->seats));
+                           setStage(Stage::Held);
+                           handleTick();
+                           emit holdPlaced(*m_hold);
+                       });
+}
+
+void SaleController::cancel()
+{
+    if (m_stage == Stage::Paying || m_stage == Stage::CardPending || m_stage == Stage::Completed)
+        return; // money may be moving: the clerk finishes or a supervisor voids (issue 4)
+    if (!m_hold) {
+        m_model.clearSelection();
+        return;
+    }
+    const Core::HoldId hold = m_hold->id;
+    const qint64 expiry = deadlineMs();
+    m_requestInFlight = true;
+    m_client.releaseHold(hold, this, [this, expiry](Result<> answer) {
+        m_requestInFlight = false;
+        if (!answer && answer.error().code == ErrorCode::Unreachable) {
+            emit problem(tr("The server did not answer; the seats will be released by themselves "
+                            "at %1.")
+                             .arg(QDateTime::fromMSecsSinceEpoch(expiry).toLocalTime().toString(
+                                 QStringLiteral("HH:mm:ss"))));
+        } else if (!answer && answer.error().code != ErrorCode::HoldExpired &&
+                   answer.error().code != ErrorCode::HoldReleased) {
+            emit problem(describe(answer.error()));
+        }
+        resetToIdle();
+    });
+}
+
+void SaleController::checkout(const Contact &contact)
+{
+    if (m_stage != Stage::Held || !m_hold)
+        return;
+    m_contact = contact;
+    m_orderKey = Core::newId(u"ORD_KEY_");
+    setStage(Stage::Ordering);
+    if (auto queued = m_outbox.createOrder(m_hold->id, contact, m_orderKey); !queued) {
+        setStage(Stage::Held);
+        emit problem(describe(queued.error()));
+    }
+}
+
+void SaleController::payCash(qint64 tenderedCents)
+{
+    if (m_stage != Stage::AwaitingPayment || !m_order)
+        return;
+    if (tenderedCents < m_order->amountCents) {
+        emit problem(tr("The amount tendered is less than the total."));
+        return;
+    }
+    m_cashKey = Core::newId(u"CASH_KEY_");
+    setStage(Stage::Paying);
+    if (auto queued = m_outbox.payCash(m_order->id, tenderedCents, m_cashKey); !queued) {
+        setStage(Stage::AwaitingPayment);
+        emit problem(describe(queued.error()));
+    }
+}
+
+void SaleController::payCard(const CardCharge &options)
+{
+    if (m_stage != Stage::AwaitingPayment || !m_order)
+        return;
+    if (!m_acquirer.isConfigured()) {
+        emit problem(tr("No card acquirer is configured for this terminal."));
+        return;
+    }
+    CardCharge charge = options;
+    charge.order = m_order->id;
+    charge.amountCents = m_order->amountCents;
+    charge.currency = m_order->currency;
+    m_requestInFlight = true;
+    setStage(Stage::CardPending);
+    m_acquirer.charge(charge, this, [this](Core::Result<Core::PaymentId> answer) {
+        m_requestInFlight = false;
+        if (!answer) {
+            setStage(Stage::AwaitingPayment);
+            emit problem(
+                tr("The card payment could not be started: %1").arg(describe(answer.error())));
+            return;
+        }
+        m_cardPayment = *answer;
+        m_cardStartedMs = m_clock.nowMs();
+        save();
+        m_poll.start();
+    });
+}
+
+void SaleController::finish()
+{
+    if (m_stage != Stage::Completed)
+        return;
+    resetToIdle();
+}
+
+void SaleController::resetToIdle()
+{
+    m_poll.stop();
+    m_hold.reset();
+    m_order.reset();
+    m_tender.reset();
+    m_contact = {};
+    m_orderKey.clear();
+    m_cashKey.clear();
+    m_cardPayment = {};
+    m_warned = false;
+    m_model.setOwnSeats({});
+    setStage(Stage::Idle);
+    if (auto cleared = m_cache.clearSale(); !cleared)
+        qCWarning(lcSale).noquote() << "could not clear the saved sale:" << cleared.error().message;
+}
+
+void SaleController::handleOrderCreated(const QString &key, const OrderInfo &order)
+{
+    if (key != m_orderKey)
+        return;
+    // The creation answer names the order, its amount and payment window; the rest is ours.
+    OrderInfo full = order;
+    if (m_hold) {
+        if (full.show.isEmpty())
+            full.show = m_hold->show;
+        if (full.hold.isEmpty())
+            full.hold = m_hold->id;
+        if (full.seats.isEmpty())
+            full.seats = m_hold->seats;
+    }
+    m_warned = false;
+    applyOrder(full);
+}
+
+void SaleController::handleOrderFailed(const QString &key, const Core::Error &error)
+{
+    if (key != m_orderKey)
+        return;
+    m_orderKey.clear();
+    if (error.code == ErrorCode::HoldExpired || error.code == ErrorCode::HoldReleased) {
+        loseSeats(tr("The hold ran out before the order was placed; the seats were released."));
+        return;
+    }
+    setStage(Stage::Held);
+    emit problem(describe(error));
+}
+
+void SaleController::handleCashPaid(const QString &key, const TenderResult &result)
+{
+    if (key != m_cashKey)
+        return;
+    m_tender = result;
+    if (!m_order)
+        return;
+    m_order->status = result.orderStatus;
+    if (!result.tickets.isEmpty())
+        m_order->tickets = result.tickets;
+    applyOrder(*m_order);
+}
+
+void SaleController::handleCashFailed(const QString &key, const Core::Error &error)
+{
+    if (key != m_cashKey)
+        return;
+    m_cashKey.clear();
+    if (error.code == ErrorCode::OrderExpired) {
+        loseSeats(tr("The payment window closed before the cash was recorded; the seats were "
+                     "released. Give the customer their money back."));
+        return;
+    }
+    setStage(Stage::AwaitingPayment);
+    emit problem(describe(error));
+}
+
+void SaleController::applyOrder(const OrderInfo &order)
+{
+    m_order = order;
+    emit orderChanged(order);
+    switch (order.status) {
+    case OrderState::Init:
+    case OrderState::PendingPay: {
+        if (m_stage == Stage::CardPending) {
+            for (const PaymentInfo &payment : order.payments) {
+                if (payment.id != m_cardPayment || payment.status == QLatin1StringView("APPLIED"))
+                    continue;
+                m_cardPayment = {};
+                setStage(Stage::AwaitingPayment);
+                emit problem(
+                    payment.status == QLatin1StringView("FAILED")
+                        ? tr("The card was declined. Try again or take cash.")
+                        : tr("The card payment was not applied (%1).").arg(payment.status));
+                return;
+            }
+            if (m_cardStartedMs > 0 && m_clock.nowMs() - m_cardStartedMs > kCardPatienceMs) {
+                m_cardStartedMs = m_clock.nowMs(); // say it once per patience period
+                emit problem(tr("The card acquirer has not confirmed the payment yet. Still "
+                                "waiting."));
+            }
+            m_poll.start();
+            return;
+        }
+        if (m_stage != Stage::Paying)
+            setStage(Stage::AwaitingPayment);
+        else
+            save();
+        return;
+    }
+    case OrderState::Paid:
+        // Tickets are issued in the same transaction in this server; read it back until they
+        // are there.
+        if (m_stage != Stage::CardPending && m_stage != Stage::Paying)
+            setStage(Stage::Paying);
+        m_poll.start();
+        return;
+    case OrderState::Ticketed:
+        // A tender's answer carries the tickets but not the payments the receipt shows: read
+        // the whole order back once.
+        if (order.payments.isEmpty()) {
+            if (m_stage != Stage::CardPending && m_stage != Stage::Paying)
+                setStage(Stage::Paying);
+            pollOrder();
+            return;
+        }
+        m_poll.stop();
+        setStage(Stage::Completed);
+        emit completed(order);
+        return;
+    case OrderState::Cancelled:
+    case OrderState::Refunded:
+        loseSeats(tr("The order was cancelled by the server (payment window closed); the seats "
+                     "were released."));
+        return;
+    }
+}
+
+void SaleController::pollOrder()
+{
+    if (!m_order)
+        return;
+    m_client.order(m_order->id, this, [this](Result<OrderInfo> answer) {
+        if (!answer) {
+            if (answer.error().code != ErrorCode::Unreachable &&
+                answer.error().code != ErrorCode::Overloaded)
+                emit problem(describe(answer.error()));
+            m_poll.start();
+            return;
+        }
+        if (m_stage == Stage::Paying || m_stage == Stage::CardPending)
+            applyOrder(*answer);
+    });
+}
+
+void SaleController::handleTick()
+{
+    const qint64 left = secondsLeft();
+    emit countdown(left);
+    if (deadlineMs() == 0)
+        return;
+    if (left <= kWarnSeconds && !m_warned) {
+        m_warned = true;
+        emit deadlineNear(int(left));
+    }
+    // While money is moving, the server decides: a late payment is refunded, never sold.
+    if (left == 0 && (m_stage == Stage::Held || m_stage == Stage::AwaitingPayment)) {
+        loseSeats(m_stage == Stage::Held
+                      ? tr("The hold ran out and the seats were released. Select seats again.")
+                      : tr("The payment window closed and the seats were released."));
+    }
+}
+
+void SaleController::loseSeats(const QString &message)
+{
+    resetToIdle();
+    emit holdExpired();
+    emit problem(message);
+}
+
+std::vector<int> SaleController::seatIndexes(const QList<SeatId> &seats) const
+{
+    std::vector<int> indexes;
+    for (const SeatId &seat : seats) {
+        const int index = m_model.layout().indexOf(seat);
+        if (index >= 0)
+            indexes.push_back(index);
+    }
+    return indexes;
+}
+
+QString SaleController::describe(const Core::Error &error) const
+{
+    switch (error.code) {
+    case ErrorCode::Unreachable:
+        return tr("The server is unreachable. Nothing was changed; try again when it is back.");
+    case ErrorCode::Unauthenticated:
+        return tr("The session has ended. Log in again.");
+    case ErrorCode::Forbidden:
+        return tr("This user may not do that.");
+    default:
+        return error.message.isEmpty() ? QString::fromLatin1(errorCodeInfo(error.code).wireName)
+                                       : error.message;
+    }
+}
+
+void SaleController::save()
+{
+    if (m_stage == Stage::Idle || !m_hold) {
+        return;
+    }
+    QJsonArray seats;
+    for (const SeatId &seat : m_hold->seats)
+        seats.append(seat.value());
+    QJsonObject json{
+        {QStringLiteral("format"), kSaleFormat},
+        {QStringLiteral("stage"), stageName(m_stage)},
+        {QStringLiteral("showId"), m_hold->show.value()},
+        {QStringLiteral("hold"), QJsonObject{{QStringLiteral("holdId"), m_hold->id.value()},
+                                             {QStringLiteral("seatIds"), seats},
+                                             {QStringLiteral("expiryMs"), m_hold->expiryMs},
+                                             {QStringLiteral("totalCents"), m_hold->totalCents},
+                                             {QStringLiteral("currency"), m_hold->currency}}},
+        {QStringLiteral("contact"), QJsonObject{{QStringLiteral("name"), m_contact.name},
+                                                {QStringLiteral("phone"), m_contact.phone}}},
+        {QStringLiteral("orderKey"), m_orderKey},
+        {QStringLiteral("cashKey"), m_cashKey},
+        {QStringLiteral("orderId"), m_order ? m_order->id.value() : QString()},
+        {QStringLiteral("cardPaymentId"), m_cardPayment.value()},
+    };
+    if (auto saved = m_cache.saveSale(QJsonDocument(json).toJson(QJsonDocument::Compact)); !saved) {
+        qCWarning(lcSale).noquote()
+            << "could not save the sale in progress:" << saved.error().message;
+        emit problem(tr("The sale could not be saved locally (%1); it still goes on.")
+                         .arg(saved.error().message));
+    }
+}
+
+std::optional<Core::ShowId> SaleController::savedSaleShow() const
+{
+    auto saved = m_cache.sale();
+    if (!saved || !*saved)
+        return std::nullopt;
+    const QJsonObject json = QJsonDocument::fromJson(**saved).object();
+    const QString show = json.value(QStringLiteral("showId")).toString();
+    if (show.isEmpty())
+        return std::nullopt;
+    return Core::ShowId(show);
+}
+
+bool SaleController::restore()
+{
+    auto saved = m_cache.sale();
+    if (!saved) {
+        emit problem(describe(saved.error()));
+        return false;
+    }
+    if (!*saved)
+        return false;
+    const QJsonObject json = QJsonDocument::fromJson(**saved).object();
+    const auto stage = stageFromName(json.value(QStringLiteral("stage")).toString());
+    const QJsonObject hold = json.value(QStringLiteral("hold")).toObject();
+    if (json.value(QStringLiteral("format")).toInt() != kSaleFormat || !stage ||
+        hold.value(QStringLiteral("holdId")).toString().isEmpty()) {
+        qCWarning(lcSale) << "the saved sale is not readable; discarding it";
+        (void)m_cache.clearSale();
+        return false;
+    }
+    if (json.value(QStringLiteral("showId")).toString() != m_model.show().value())
+        return false;
+
+    HoldInfo info;
+    info.id = Core::HoldId(hold.value(QStringLiteral("holdId")).toString());
+    info.show = m_model.show();
+    for (const QJsonValue &seat : hold.value(QStringLiteral("seatIds")).toArray())
+        info.seats.append(SeatId(seat.toString()));
+    info.expiryMs = hold.value(QStringLiteral("expiryMs")).toInteger();
+    info.totalCents = hold.value(QStringLiteral("totalCents")).toInteger();
+    info.currency = hold.value(QStringLiteral("currency")).toString();
+    m_hold = info;
+    const QJsonObject contact = json.value(QStringLiteral("contact")).toObject();
+    m_contact = {contact.value(QStringLiteral("name")).toString(),
+                 contact.value(QStringLiteral("phone")).toString()};
+    m_orderKey = json.value(QStringLiteral("orderKey")).toString();
+    m_cashKey = json.value(QStringLiteral("cashKey")).toString();
+    m_cardPayment = Core::PaymentId(json.value(QStringLiteral("cardPaymentId")).toString());
+    m_model.setOwnSeats(seatIndexes(info.seats));
+    const QString orderId = json.value(QStringLiteral("orderId")).toString();
+    qCInfo(lcSale).noquote() << "restoring the sale of hold" << info.id.value() << "at stage"
+                             << stageName(*stage);
+
+    if (orderId.isEmpty()) {
+        if (*stage == Stage::Ordering && !m_orderKey.isEmpty()) {
+            // The outbox still has the order request and answers for this key when it resumes.
+            m_stage = Stage::Ordering;
+            emit stageChanged(m_stage);
+            return true;
+        }
+        if (info.expiryMs <= m_clock.nowMs()) {
+            loseSeats(tr("The hold from before the restart ran out; the seats were released."));
+            return true;
+        }
+        m_stage = Stage::Idle;
+        setStage(Stage::Held);
+        handleTick();
+        emit holdPlaced(info);
+        return true;
+    }
+
+    OrderInfo order;
+    order.id = Core::OrderId(orderId);
+    order.hold = info.id;
+    order.show = info.show;
+    order.seats = info.seats;
+    order.amountCents = info.totalCents;
+    order.currency = info.currency;
+    order.contact = m_contact;
+    m_order = order;
+    // Until the server has told us, show the stage the sale had; the order read back decides.
+    m_stage = *stage == Stage::Completed ? Stage::Paying : *stage;
+    if (m_stage == Stage::Held || m_stage == Stage::Holding || m_stage == Stage::Ordering)
+        m_stage = Stage::AwaitingPayment;
+    emit stageChanged(m_stage);
+    m_client.order(order.id, this, [this](Result<OrderInfo> answer) {
+        if (!answer) {
+            if (answer.error().code == ErrorCode::NotFound) {
+                loseSeats(tr("The server does not know the order from before the restart."));
+                return;
+            }
+            emit problem(describe(answer.error()));
+            m_poll.start();
+            return;
+        }
+        m_warned = false;
+        applyOrder(*answer);
+        if (m_stage == Stage::AwaitingPayment || m_stage == Stage::Held)
+            m_tick.start();
+    });
+    return true;
+}
+
+} // namespace Boxoffice::Sync
