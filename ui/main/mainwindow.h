@@ -1,0 +1,100 @@
+#pragma once
+
+#include "sync/client/apitypes.h"
+
+#include <QMainWindow>
+#include <QTimer>
+
+class QLabel;
+class QStackedWidget;
+
+namespace Boxoffice::Core {
+class Clock;
+class SeatMapModel;
+} // namespace Boxoffice::Core
+
+namespace Boxoffice::Sync {
+class ApiClient;
+class CardAcquirer;
+class Outbox;
+class SaleController;
+class ShowSync;
+class TerminalCache;
+} // namespace Boxoffice::Sync
+
+namespace Boxoffice::Gui {
+
+class SalePage;
+class ShowListPage;
+class TicketPrinter;
+
+// The services a terminal window works with; created and owned by the composition root.
+struct TerminalServices
+{
+    Sync::ApiClient &client;
+    Sync::TerminalCache &cache;
+    Sync::Outbox &outbox;
+    Sync::ShowSync &sync;
+    Sync::SaleController &sale;
+    Sync::CardAcquirer &acquirer;
+    Core::SeatMapModel &model;
+    TicketPrinter &printer;
+    const Core::Clock &clock;
+};
+
+struct TerminalSettings
+{
+    QString username;     // who is logged in (for receipts)
+    QString terminalName; // this terminal's name (for receipts)
+    QString ticketDir;    // when set, every sale's tickets are also saved here as a PDF
+};
+
+// The clerk's window: the show list and the sale screen, the offline banner, menus with the
+// keyboard shortcuts, printing and the order view.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(TerminalServices services, TerminalSettings settings, QWidget *parent = nullptr);
+
+    // Reads the show list; reopens the show of a sale left by an earlier run.
+    void start();
+    void openShow(const Core::ShowId &show);
+    [[nodiscard]] SalePage *salePage() const { return m_salePage; }
+    [[nodiscard]] ShowListPage *showListPage() const { return m_showList; }
+    // The PDF written last by saving or the ticket folder.
+    [[nodiscard]] QString lastPdfPath() const { return m_lastPdf; }
+
+signals:
+    void ticketsSaved(const QString &path);
+
+private:
+    void buildMenus();
+    void loadShows();
+    void updateBanner();
+    void handleOpened(const Sync::ShowDetail &detail);
+    void handleCompleted(const Sync::OrderInfo &order);
+    void printOrder(const Sync::OrderInfo &order, bool reprint);
+    void savePdf(const Sync::OrderInfo &order, const QString &path, bool reprint);
+    void askPdfPath(const Sync::OrderInfo &order);
+    void openOrderDialog(const Core::OrderId &order);
+    void askOrderId();
+    void showShortcuts();
+    [[nodiscard]] bool isOnline() const;
+
+    TerminalServices m_services;
+    TerminalSettings m_settings;
+    QLabel *m_banner = nullptr;
+    QStackedWidget *m_pages = nullptr;
+    ShowListPage *m_showList = nullptr;
+    SalePage *m_salePage = nullptr;
+    QLabel *m_connection = nullptr;
+    QTimer m_bannerTimer;
+    qint64 m_offlineSinceMs = 0;
+    Sync::ShowDetail m_detail;
+    std::optional<Sync::OrderInfo> m_lastOrder;
+    QString m_lastPdf;
+    bool m_restorePending = false;
+};
+
+} // namespace Boxoffice::Gui
