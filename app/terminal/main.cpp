@@ -1,0 +1,153 @@
+// boxoffice: the clerk's terminal. The composition root: reads the command line, opens the local
+// cache, logs in (dialog, or --user with BOXOFFICE_PASSWORD) and shows the main window.
+
+#include "terminal.h"
+
+#include "ui/login/logindialog.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QEventLoop>
+#include <QHostInfo>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTextStream>
+
+using namespace Boxoffice;
+
+namespace {
+
+constexpr char kDefaultServer[] = "http://127.0.0.1:8480";
+
+int failWith(const QString &message)
+{
+    QTextStream(stderr) << "boxoffice: " << message << Qt::endl;
+    return 1;
+}
+
+QUrl parseServer(const QString &text)
+{
+    const QUrl url = QUrl::fromUserInput(text);
+    if (!url.isValid() ||
+        (url.scheme() != QLatin1StringView("http") && url.scheme() != QLatin1StringView("https")) ||
+        url.host().isEmpty())
+        return {};
+    return url;
+}
+
+// Logs in without a dialog; false with a message on stderr when the server refuses.
+bool loginQuietly(App::Terminal &terminal, const QString &user, const QString &password)
+{
+    QEventLoop loop;
+    bool ok = false;
+    terminal.client().login(user, password, &loop, [&](Sync::Result<Sync::Session> session) {
+        if (!session)
+            failWith(QStringLiteral("login as %1 failed: %2").arg(user, session.error().message));
+        ok = session.has_value();
+        loop.quit();
+    });
+    loop.exec();
+    return ok;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Boxoffice"));
+    QApplication::setApplicationName(QStringLiteral("boxoffice"));
+    QApplication::setApplicationVersion(QStringLiteral(BOXOFFICE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Boxoffice terminal: sell seats at the window."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption server(QStringLiteral("server"),
+                                    QApplication::translate("main", "The server, e.g. %1.")
+                                        .arg(QLatin1StringView(kDefaultServer)),
+                                    QStringLiteral("url"));
+    const QCommandLineOption user(
+        QStringLiteral("user"),
+        QApplication::translate("main", "Log in as this user without the dialog; the password "
+                                        "comes from BOXOFFICE_PASSWORD."),
+        QStringLiteral("name"));
+    const QCommandLineOption show(QStringLiteral("show"),
+                                  QApplication::translate("main", "Open this show after login."),
+                                  QStringLiteral("showId"));
+    const QCommandLineOption cache(QStringLiteral("cache"),
+                                   QApplication::translate("main", "The local cache file."),
+                                   QStringLiteral("file"));
+    const QCommandLineOption tickets(
+        QStringLiteral("ticket-dir"),
+        QApplication::translate("main", "Also save every sale's tickets as PDF in this folder."),
+        QStringLiteral("dir"));
+    const QCommandLineOption acquirer(
+        QStringLiteral("acquirer"),
+        QApplication::translate("main", "The card acquirer, e.g. http://127.0.0.1:8490."),
+        QStringLiteral("url"));
+    const QCommandLineOption name(QStringLiteral("terminal-name"),
+                                  QApplication::translate("main", "This terminal's name."),
+                                  QStringLiteral("name"));
+    parser.addOptions({server, user, show, cache, tickets, acquirer, name});
+    parser.process(app);
+    if (!parser.positionalArguments().isEmpty())
+        return failWith(QStringLiteral("unexpected argument %1; see --help")
+                            .arg(parser.positionalArguments().first()));
+
+    QSettings settings;
+    App::TerminalOptions options;
+    const QString serverText =
+        parser.isSet(server)
+            ? parser.value(server)
+            : settings.value(QStringLiteral("server"), QLatin1StringView(kDefaultServer))
+                  .toString();
+    options.server = parseServer(serverText);
+    if (!options.server.isValid())
+        return failWith(QStringLiteral("--server: %1 is not an http(s) address").arg(serverText));
+    if (parser.isSet(acquirer)) {
+        options.acquirer = parseServer(parser.value(acquirer));
+        if (!options.acquirer.isValid())
+            return failWith(QStringLiteral("--acquirer: %1 is not an http(s) address")
+                                .arg(parser.value(acquirer)));
+    }
+    options.cachePath =
+        parser.isSet(cache)
+            ? parser.value(cache)
+            : QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
+                  .filePath(QStringLiteral("terminal-cache.db"));
+    options.ticketDir = parser.value(tickets);
+    options.terminalName = parser.isSet(name) ? parser.value(name) : QHostInfo::localHostName();
+
+    auto terminal = App::Terminal::create(options);
+    if (!terminal)
+        return failWith(terminal.error().message);
+
+    QString username = settings.value(QStringLiteral("user")).toString();
+    if (parser.isSet(user)) {
+        username = parser.value(user);
+        const QString password = qEnvironmentVariable("BOXOFFICE_PASSWORD");
+        if (password.isEmpty())
+            return failWith(QStringLiteral("--user needs the password in BOXOFFICE_PASSWORD"));
+        if (!loginQuietly(**terminal, username, password))
+            return 1;
+    } else {
+        Gui::LoginDialog login((*terminal)->client(), options.server, username);
+        if (login.exec() != QDialog::Accepted)
+            return 0;
+        username = login.username();
+        (*terminal)->client().setServer(login.server());
+    }
+    settings.setValue(QStringLiteral("server"), (*terminal)->client().server().toString());
+    settings.setValue(QStringLiteral("user"), username);
+
+    Gui::MainWindow &window = (*terminal)->window(username);
+    window.show();
+    window.start();
+    if (parser.isSet(show) && !(*terminal)->sale().savedSaleShow())
+        window.openShow(Core::ShowId(parser.value(show)));
+    return app.exec();
+}

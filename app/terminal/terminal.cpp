@@ -1,0 +1,52 @@
+#include "terminal.h"
+
+namespace Boxoffice::App {
+
+Terminal::Terminal(TerminalOptions options)
+    : m_options(std::move(options))
+    , m_clock(m_options.clock ? *m_options.clock : m_systemClock)
+{}
+
+Terminal::~Terminal()
+{
+    // The window and the services that use the model and the cache go first.
+    m_window.reset();
+    m_sale.reset();
+    m_sync.reset();
+    m_outbox.reset();
+}
+
+Core::Result<std::unique_ptr<Terminal>> Terminal::create(TerminalOptions options)
+{
+    auto cache = Sync::TerminalCache::open(options.cachePath);
+    if (!cache)
+        return std::unexpected(cache.error());
+    std::unique_ptr<Terminal> t(new Terminal(std::move(options)));
+    t->m_cache = std::move(*cache);
+    t->m_client = std::make_unique<Sync::ApiClient>(&t->m_network);
+    t->m_client->setServer(t->m_options.server);
+    t->m_outbox = std::make_unique<Sync::Outbox>(*t->m_cache, *t->m_client);
+    t->m_acquirer = std::make_unique<Sync::CardAcquirer>(&t->m_network);
+    if (t->m_options.acquirer.isValid())
+        t->m_acquirer->setEndpoint(t->m_options.acquirer);
+    t->m_model = std::make_unique<Core::SeatMapModel>();
+    t->m_sync =
+        std::make_unique<Sync::ShowSync>(*t->m_client, *t->m_cache, *t->m_model, t->m_clock);
+    t->m_sale = std::make_unique<Sync::SaleController>(*t->m_client, *t->m_outbox, *t->m_cache,
+                                                       *t->m_acquirer, *t->m_model, t->m_clock);
+    t->m_printer = std::make_unique<Gui::TicketPrinter>();
+    return t;
+}
+
+Gui::MainWindow &Terminal::window(const QString &username)
+{
+    if (!m_window) {
+        Gui::TerminalServices services{*m_client,   *m_cache, *m_outbox,  *m_sync, *m_sale,
+                                       *m_acquirer, *m_model, *m_printer, m_clock};
+        m_window = std::make_unique<Gui::MainWindow>(
+            services, Gui::TerminalSettings{username, m_options.terminalName, m_options.ticketDir});
+    }
+    return *m_window;
+}
+
+} // namespace Boxoffice::App
