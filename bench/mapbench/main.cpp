@@ -5,12 +5,15 @@
 
 #include "mapbench.h"
 
+#include "sync/client/terminalcache.h"
 #include "ui/seatmap/seatmaplegend.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QMap>
+#include <QTemporaryDir>
 
 #include <cstdio>
 
@@ -23,6 +26,10 @@ struct VenueRun
 {
     QString name;
     ReadyTimes ready;
+    // The same map opened the way the terminal does after a restart: the terminal's SQLite
+    // cache opened, the layout document and the availability read from it, then as above.
+    ReadyTimes readyFromCache;
+    double cacheReadMs = 0; // open the cache file and read the layout and the availability
     Memory afterReady;
     Memory afterFrames;
     std::vector<FrameSample> samples;
@@ -43,6 +50,39 @@ QString levelName(Gui::SeatMapView::Detail detail)
     return {};
 }
 
+// Writes `input` into a fresh terminal cache at `path`, as the terminal does after a sync.
+Core::Result<> fillCache(const QString &path, const MapInput &input)
+{
+    auto cache = Sync::TerminalCache::open(path);
+    if (!cache)
+        return std::unexpected(cache.error());
+    if (auto saved =
+            (*cache)->saveLayout(Core::VenueId(QStringLiteral("bench-venue")), input.layoutJson);
+        !saved)
+        return saved;
+    return (*cache)->saveAvailability(Core::ShowId(QStringLiteral("bench-show")),
+                                      {input.statuses, input.version, 1});
+}
+
+// Reads the map's input back from the cache at `path`: what a restarted terminal does first.
+Core::Result<MapInput> readCache(const QString &path, const MapInput &demo)
+{
+    auto cache = Sync::TerminalCache::open(path);
+    if (!cache)
+        return std::unexpected(cache.error());
+    auto layout = (*cache)->layout(Core::VenueId(QStringLiteral("bench-venue")));
+    auto availability = (*cache)->availability(Core::ShowId(QStringLiteral("bench-show")));
+    if (!layout || !availability)
+        return std::unexpected(!layout ? layout.error() : availability.error());
+    if (!*layout || !*availability)
+        return Core::fail(Core::ErrorCode::NotFound, QStringLiteral("the cache lost the show"));
+    MapInput input = demo;
+    input.layoutJson = **layout;
+    input.statuses = (*availability)->statuses;
+    input.version = (*availability)->version;
+    return input;
+}
+
 std::optional<VenueRun> runVenue(const QString &name, const QString &path, QSize size,
                                  const QString &pngDir)
 {
@@ -52,12 +92,33 @@ std::optional<VenueRun> runVenue(const QString &name, const QString &path, QSize
         return std::nullopt;
     }
     QImage frame(size, QImage::Format_ARGB32_Premultiplied);
+    VenueRun run;
+    {
+        QTemporaryDir dir;
+        const QString cachePath = dir.filePath(QStringLiteral("terminal-cache.db"));
+        if (auto filled = fillCache(cachePath, *input); !filled) {
+            std::fprintf(stderr, "%s: %s\n", qPrintable(name), qPrintable(filled.error().message));
+            return std::nullopt;
+        }
+        QElapsedTimer clock;
+        clock.start();
+        Core::Result<MapInput> cached = readCache(cachePath, *input);
+        run.cacheReadMs = double(clock.nsecsElapsed()) / 1e6;
+        Core::Result<OpenMap> fromCache =
+            cached ? openMap(*cached, frame)
+                   : Core::Result<OpenMap>(std::unexpected(cached.error()));
+        if (!fromCache) {
+            std::fprintf(stderr, "%s from cache: %s\n", qPrintable(name),
+                         qPrintable(fromCache.error().message));
+            return std::nullopt;
+        }
+        run.readyFromCache = fromCache->times;
+    }
     Core::Result<OpenMap> map = openMap(*input, frame);
     if (!map) {
         std::fprintf(stderr, "%s: %s\n", qPrintable(name), qPrintable(map.error().message));
         return std::nullopt;
     }
-    VenueRun run;
     run.name = name;
     run.seats = map->model->seatCount();
     for (Core::SeatState state : {Core::SeatState::Available, Core::SeatState::Held,
@@ -115,6 +176,11 @@ void printRun(const VenueRun &run)
                 "first paint %.1f)\n",
                 run.ready.totalMs, run.ready.parseMs, run.ready.modelMs, run.ready.viewMs,
                 run.ready.gridMs, run.ready.firstPaintMs);
+    std::printf("  ready from the terminal's SQLite cache: %.1f ms  (open and read the cache %.1f, "
+                "then parse %.1f, model %.1f, view %.1f, first paint %.1f)\n",
+                run.cacheReadMs + run.readyFromCache.totalMs, run.cacheReadMs,
+                run.readyFromCache.parseMs, run.readyFromCache.modelMs, run.readyFromCache.viewMs,
+                run.readyFromCache.firstPaintMs);
     std::printf("  memory after ready: VmRSS %.1f MB; after the frames: VmRSS %.1f MB, "
                 "VmHWM %.1f MB\n",
                 run.afterReady.rssMb, run.afterFrames.rssMb, run.afterFrames.hwmMb);
@@ -189,10 +255,11 @@ int main(int argc, char **argv)
     const Stats a = overall(*arena);
     const Stats t = overall(*theatre);
     std::printf("\narena / theatre: p50 %.2fx, p95 %.2fx\n", a.p50 / t.p50, a.p95 / t.p95);
-    std::printf("targets: arena ready %.0f ms (<= 250) %s; frame p95 %.2f ms (<= 16) %s; "
-                "RSS peak %.0f MB (<= 150) %s\n",
-                arena->ready.totalMs, arena->ready.totalMs <= 250 ? "PASS" : "MISS", a.p95,
-                a.p95 <= 16 ? "PASS" : "MISS", arena->afterFrames.hwmMb,
-                arena->afterFrames.hwmMb <= 150 ? "PASS" : "MISS");
+    const double fromCache = arena->cacheReadMs + arena->readyFromCache.totalMs;
+    std::printf(
+        "targets: arena ready from cache %.0f ms (<= 250) %s; frame p95 %.2f ms (<= 16) %s; "
+        "RSS peak %.0f MB (<= 150) %s\n",
+        fromCache, fromCache <= 250 ? "PASS" : "MISS", a.p95, a.p95 <= 16 ? "PASS" : "MISS",
+        arena->afterFrames.hwmMb, arena->afterFrames.hwmMb <= 150 ? "PASS" : "MISS");
     return 0;
 }
