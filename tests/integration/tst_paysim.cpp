@@ -4,6 +4,7 @@
 // wrong amounts and wrong secrets are refused by the server (and the charge says why), bad
 // input to the simulator is a 400, and an acquirer that is not there is Unreachable.
 
+#include "paysimprocess.h"
 #include "testserver.h"
 
 #include "sync/client/cardacquirer.h"
@@ -33,84 +34,6 @@ using Sync::CardChargeStatus;
 namespace {
 
 constexpr int kWaitMs = 30'000;
-
-// A boxoffice-paysim process on a free loopback port; its output is kept for failure messages.
-class Paysim
-{
-public:
-    Paysim() = default;
-    Paysim(const Paysim &) = delete;
-    Paysim &operator=(const Paysim &) = delete;
-    ~Paysim() { stop(); }
-
-    // Starts the simulator with `arguments` (plus --listen 127.0.0.1:0) and `secret` in
-    // BOXOFFICE_PAYMENT_SECRET (none when empty) and waits until it listens.
-    bool start(const QStringList &arguments, const QByteArray &secret)
-    {
-        m_output.clear();
-        m_port = 0;
-        m_process = std::make_unique<QProcess>();
-        m_process->setProcessChannelMode(QProcess::MergedChannels);
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("BOXOFFICE_PAYMENT_SECRET"));
-        env.remove(QStringLiteral("BOXOFFICE_PAYMENT_SECRET_FILE"));
-        if (!secret.isEmpty())
-            env.insert(QStringLiteral("BOXOFFICE_PAYMENT_SECRET"), QString::fromLatin1(secret));
-        m_process->setProcessEnvironment(env);
-        m_process->start(QStringLiteral(BOXOFFICE_PAYSIM_BINARY),
-                         QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
-                             arguments);
-        if (!m_process->waitForStarted(10'000)) {
-            m_output = "could not start " BOXOFFICE_PAYSIM_BINARY;
-            return false;
-        }
-        static const QRegularExpression listening(
-            QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-        const QDeadlineTimer deadline(kWaitMs);
-        while (!deadline.hasExpired()) {
-            if (!m_process->waitForReadyRead(100)) {
-                if (m_process->state() != QProcess::Running) {
-                    m_output += m_process->readAll();
-                    return false;
-                }
-                continue;
-            }
-            m_output += m_process->readAll();
-            const auto match = listening.match(QString::fromUtf8(m_output));
-            if (match.hasMatch()) {
-                m_port = static_cast<quint16>(match.captured(1).toUInt());
-                // Keep draining the output so the simulator never blocks on a full pipe.
-                QObject::connect(m_process.get(), &QProcess::readyRead, m_process.get(),
-                                 [this] { m_output += m_process->readAll(); });
-                return true;
-            }
-        }
-        return false;
-    }
-
-    void stop()
-    {
-        if (!m_process || m_process->state() == QProcess::NotRunning)
-            return;
-        m_process->terminate();
-        if (!m_process->waitForFinished(10'000)) {
-            m_process->kill();
-            m_process->waitForFinished(10'000);
-        }
-        m_output += m_process->readAll();
-    }
-
-    [[nodiscard]] QUrl url() const
-    {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port));
-    }
-    [[nodiscard]] QString output() const { return QString::fromUtf8(m_output); }
-
-private:
-    std::unique_ptr<QProcess> m_process;
-    QByteArray m_output;
-    quint16 m_port = 0;
-};
 
 // An order waiting for payment.
 struct Sale
@@ -173,7 +96,7 @@ class TestPaysim : public QObject
 private:
     TestServer m_server;
     std::unique_ptr<TestClient> m_clerk;
-    Paysim m_paysim; // signs with the server's secret; 50 ms before each callback
+    PaysimProcess m_paysim; // signs with the server's secret; 50 ms before each callback
     QNetworkAccessManager m_network;
     CardAcquirer m_acquirer{&m_network};
     QSet<QString> m_used; // seats some test has taken
@@ -526,7 +449,7 @@ private slots:
         QVERIFY(secret.open(QIODevice::WriteOnly));
         secret.write("not-the-server-secret\n");
         secret.close();
-        Paysim forger;
+        PaysimProcess forger;
         QVERIFY2(forger.start({QStringLiteral("--server"),
                                QStringLiteral("http://127.0.0.1:%1").arg(m_server.port()),
                                QStringLiteral("--delay-ms"), QStringLiteral("0"),
@@ -596,7 +519,7 @@ private slots:
         QFETCH(QString, orderStatus);
         QFETCH(QStringList, payments);
 
-        Paysim paysim;
+        PaysimProcess paysim;
         QVERIFY2(paysim.start(
                      QStringList{QStringLiteral("--server"),
                                  QStringLiteral("http://127.0.0.1:%1/api/v1").arg(m_server.port()),
@@ -776,7 +699,7 @@ private slots:
 
     void pendingChargesAreBounded()
     {
-        Paysim paysim;
+        PaysimProcess paysim;
         QVERIFY2(paysim.start({QStringLiteral("--server"),
                                QStringLiteral("http://127.0.0.1:%1").arg(m_server.port()),
                                QStringLiteral("--delay-ms"), QStringLiteral("600000"),
@@ -834,7 +757,7 @@ private slots:
         QCOMPARE(state->error().code, Core::ErrorCode::Unreachable);
 
         // A simulator that was there and stopped.
-        Paysim stopped;
+        PaysimProcess stopped;
         QVERIFY2(stopped.start({}, m_server.options().paymentSecret), qPrintable(stopped.output()));
         CardAcquirer gone(&m_network);
         gone.setEndpoint(stopped.url());
@@ -855,7 +778,7 @@ private slots:
     {
         const quint16 port = closedPort();
         QVERIFY(port != 0);
-        Paysim paysim;
+        PaysimProcess paysim;
         QVERIFY2(paysim.start({QStringLiteral("--server"),
                                QStringLiteral("http://127.0.0.1:%1").arg(port),
                                QStringLiteral("--delay-ms"), QStringLiteral("0")},

@@ -1,6 +1,7 @@
 // The whole window sale, offscreen, against a real server: seats clicked on the map, held,
 // paid in cash, tickets written as PDF, and the QR codes decoded from the rendered PDF verify.
 
+#include "paysimprocess.h"
 #include "pdfraster.h"
 #include "qrdecode.h"
 #include "terminal.h"
@@ -9,6 +10,7 @@
 #include "ui/sale/salepage.h"
 #include "ui/seatmap/seatmapview.h"
 
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -66,11 +68,15 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
 
     std::unique_ptr<App::Terminal> startTerminal(const QString &cacheName = QStringLiteral("c.db"),
-                                                 const Core::Clock *clock = nullptr)
+                                                 const Core::Clock *clock = nullptr,
+                                                 const QUrl &acquirer = {},
+                                                 TestServer *server = nullptr)
     {
+        TestServer &target = server ? *server : *m_server;
         App::TerminalOptions options;
         options.clock = clock;
-        options.server = QUrl(serverRoot(*m_server));
+        options.acquirer = acquirer;
+        options.server = QUrl(serverRoot(target));
         options.cachePath = m_dir->filePath(cacheName);
         options.ticketDir = m_dir->filePath(QStringLiteral("tickets"));
         options.terminalName = QStringLiteral("window-1");
@@ -81,8 +87,8 @@ private:
         }
         bool done = false;
         bool ok = false;
-        (*terminal)->client().login(QStringLiteral("clerk"), m_server->options().demoPassword,
-                                    nullptr, [&](Sync::Result<Sync::Session> s) {
+        (*terminal)->client().login(QStringLiteral("clerk"), target.options().demoPassword, nullptr,
+                                    [&](Sync::Result<Sync::Session> s) {
                                         ok = s.has_value();
                                         done = true;
                                     });
@@ -311,6 +317,83 @@ private slots:
         // The server's own clock has not moved: give the seats back for the other tests.
         QCOMPARE(m_http->request("DELETE", QStringLiteral("/holds/%1").arg(hold.id.value())).status,
                  200);
+    }
+
+    void cardDeclinedThenApproved()
+    {
+        PaysimProcess paysim;
+        QVERIFY2(paysim.start({QStringLiteral("--server"), serverRoot(*m_server),
+                               QStringLiteral("--delay-ms"), QStringLiteral("300")},
+                              m_server->options().paymentSecret),
+                 qPrintable(paysim.output()));
+        auto terminal = startTerminal(QStringLiteral("card.db"), nullptr, paysim.url());
+        QVERIFY(terminal);
+        Gui::MainWindow &window = openShow(*terminal);
+        QVERIFY(waitLive(*terminal));
+        const auto [a, b] = adjacentPair(terminal->model(), 12);
+        QVERIFY(a >= 0);
+        terminal->model().setSelection({a, b});
+        terminal->sale().holdSelection();
+        QTRY_COMPARE_WITH_TIMEOUT(terminal->sale().stage(), Stage::Held, 30'000);
+
+        auto *card = window.findChild<QPushButton *>(QStringLiteral("cardButton"));
+        auto *outcome = window.findChild<QComboBox *>(QStringLiteral("cardOutcome"));
+        QVERIFY(card && card->isEnabled() && outcome);
+        outcome->setCurrentIndex(outcome->findData(QStringLiteral("decline")));
+        QTest::mouseClick(card, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(terminal->sale().stage(), Stage::CardPending, 30'000);
+        // The acquirer declines: the order is still payable and the clerk is told why.
+        QTRY_COMPARE_WITH_TIMEOUT(terminal->sale().stage(), Stage::AwaitingPayment, 30'000);
+        auto *message = window.findChild<QLabel *>(QStringLiteral("saleMessage"));
+        QVERIFY2(message->text().contains(QStringLiteral("declined")), qPrintable(message->text()));
+        QCOMPARE(terminal->sale().order()->status, Core::OrderState::PendingPay);
+
+        outcome->setCurrentIndex(outcome->findData(QStringLiteral("approve")));
+        QTest::mouseClick(card, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(terminal->sale().stage(), Stage::Completed, 30'000);
+        const Sync::OrderInfo order = *terminal->sale().order();
+        QCOMPARE(order.status, Core::OrderState::Ticketed);
+        QCOMPARE(order.tickets.size(), 2);
+        int applied = 0;
+        for (const Sync::PaymentInfo &payment : order.payments)
+            applied += payment.method == QLatin1StringView("CARD") &&
+                       payment.status == QLatin1StringView("APPLIED");
+        QCOMPARE(applied, 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.lastPdfPath().isEmpty(), 10'000);
+    }
+
+    void offlineBannerThenResumesByItself()
+    {
+        TestServer::Options options;
+        TestServer server(options);
+        QVERIFY2(server.start(), qPrintable(server.output()));
+        auto terminal = startTerminal(QStringLiteral("offline.db"), nullptr, {}, &server);
+        QVERIFY(terminal);
+        terminal->sync().setBackoff(100, 500);
+        Gui::MainWindow &window = openShow(*terminal);
+        QVERIFY(waitLive(*terminal));
+        auto *banner = window.findChild<QLabel *>(QStringLiteral("offlineBanner"));
+        auto *hold = window.findChild<QPushButton *>(QStringLiteral("holdButton"));
+        QVERIFY(banner && hold);
+        QVERIFY(!banner->isVisible());
+
+        server.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 30'000);
+        QVERIFY2(banner->text().contains(QStringLiteral("OFFLINE")), qPrintable(banner->text()));
+        QCOMPARE(terminal->model().freshness(), Core::Freshness::Stale);
+        // The map stays browsable and seats can be picked, but nothing that needs the server.
+        const auto [a, b] = adjacentPair(terminal->model(), 0);
+        click(window.salePage()->mapView(), a);
+        QCOMPARE(terminal->model().selection(), std::vector<int>{a});
+        QVERIFY(!hold->isEnabled());
+
+        QVERIFY2(server.restart(), qPrintable(server.output()));
+        QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), 30'000);
+        QTRY_COMPARE_WITH_TIMEOUT(terminal->model().freshness(), Core::Freshness::Live, 30'000);
+        QVERIFY(hold->isEnabled());
+        QTest::mouseClick(hold, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(terminal->sale().stage(), Stage::Held, 30'000);
+        Q_UNUSED(b);
     }
 
     void restartResumesTheOpenHold()

@@ -274,6 +274,7 @@ void SalePage::buildHeldPage()
     m_cardButton->setObjectName(QStringLiteral("cardButton"));
     connect(m_cardButton, &QPushButton::clicked, this, &SalePage::payCard);
     m_cardOutcome = new QComboBox(page);
+    m_cardOutcome->setObjectName(QStringLiteral("cardOutcome"));
     m_cardOutcome->setToolTip(tr("Card acquirer simulator: the answer it will give"));
     m_cardOutcome->addItem(tr("approve"), QStringLiteral("approve"));
     m_cardOutcome->addItem(tr("decline"), QStringLiteral("decline"));
