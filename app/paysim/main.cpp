@@ -2,16 +2,12 @@
 
 #include "acquirersimulator.h"
 #include "paysimcommandline.h"
+#include "terminationsignals.h"
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QNetworkAccessManager>
-#include <QSocketNotifier>
 #include <QTextStream>
-
-#include <csignal>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace Boxoffice;
 
@@ -69,14 +65,6 @@ Core::Result<QByteArray> paymentSecret(const App::PaysimSettings &settings)
                       QStringLiteral("no payment secret: pass --secret-file FILE (the server's "
                                      "DATA_DIR/payment-secret or its --payment-secret-file) or set "
                                      "BOXOFFICE_PAYMENT_SECRET to the server's secret"));
-}
-
-int signalPipe[2] = {-1, -1};
-
-void onTerminationSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
 }
 
 } // namespace
@@ -137,15 +125,6 @@ int main(int argc, char **argv)
     out() << "Try: curl http://" << host << ':' << *port << "/health" << Qt::endl;
 
     // SIGINT/SIGTERM end the event loop, so the simulator can say what it leaves undelivered.
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
-        auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &app);
-        QObject::connect(notifier, &QSocketNotifier::activated, &app, [&app] {
-            char byte = 0;
-            [[maybe_unused]] const auto got = ::read(signalPipe[0], &byte, 1);
-            app.quit();
-        });
-        std::signal(SIGINT, onTerminationSignal);
-        std::signal(SIGTERM, onTerminationSignal);
-    }
+    App::quitOnTerminationSignals(app);
     return app.exec();
 }

@@ -1,6 +1,7 @@
 // boxoffice-server: the composition root of the booking server.
 
 #include "servercommandline.h"
+#include "terminationsignals.h"
 
 #include "core/audit/auditlog.h"
 #include "core/auth/accountstore.h"
@@ -19,12 +20,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QScopeGuard>
-#include <QSocketNotifier>
 #include <QTextStream>
-
-#include <csignal>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace Boxoffice;
 
@@ -70,14 +66,6 @@ Core::Result<QByteArray> readOrCreateSecret(const QString &path, int randomBytes
     if (!file.flush())
         return Core::fail(Core::ErrorCode::Internal, QStringLiteral("cannot write %1").arg(path));
     return secret;
-}
-
-int signalPipe[2] = {-1, -1};
-
-void onTerminationSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
 }
 
 Core::DatabaseConfig databaseIn(const QString &dataDir)
@@ -224,16 +212,7 @@ int serve(QCoreApplication &app, const App::ServerSettings &settings)
     out() << "Try: curl http://" << host << ':' << *port << "/api/v1/health" << Qt::endl;
 
     // SIGINT/SIGTERM end the event loop; queued commands finish before the engine closes.
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
-        auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &app);
-        QObject::connect(notifier, &QSocketNotifier::activated, &app, [&app] {
-            char byte = 0;
-            [[maybe_unused]] const auto got = ::read(signalPipe[0], &byte, 1);
-            app.quit();
-        });
-        std::signal(SIGINT, onTerminationSignal);
-        std::signal(SIGTERM, onTerminationSignal);
-    }
+    App::quitOnTerminationSignals(app);
     return app.exec();
 }
 

@@ -1,5 +1,7 @@
 #include "servercommandline.h"
 
+#include "commandlinevalues.h"
+
 #include <QStandardPaths>
 
 namespace Boxoffice::App {
@@ -36,41 +38,13 @@ QString serverUsage()
 
 namespace {
 
-Core::Result<int> intValue(const QString &option, const QString &text, int min, int max)
-{
-    bool ok = false;
-    const int value = text.toInt(&ok);
-    if (!ok || value < min || value > max)
-        return fail(ErrorCode::BadRequest,
-                    QStringLiteral("%1 takes a whole number from %2 to %3, not '%4'")
-                        .arg(option)
-                        .arg(min)
-                        .arg(max)
-                        .arg(text));
-    return value;
-}
-
 Core::Result<> parseListen(const QString &text, ServerSettings &settings)
 {
-    const qsizetype colon = text.lastIndexOf(u':');
-    if (colon <= 0)
-        return fail(
-            ErrorCode::BadRequest,
-            QStringLiteral("--listen takes ADDR:PORT, e.g. 127.0.0.1:8480, not '%1'").arg(text));
-    QString host = text.left(colon);
-    if (host.startsWith(u'[') && host.endsWith(u']'))
-        host = host.mid(1, host.size() - 2);
-    QHostAddress address;
-    if (host == QLatin1StringView("localhost"))
-        address = QHostAddress::LocalHost;
-    else if (!address.setAddress(host))
-        return fail(ErrorCode::BadRequest,
-                    QStringLiteral("--listen: '%1' is not an IP address").arg(host));
-    auto port = intValue(QStringLiteral("--listen"), text.mid(colon + 1), 0, 65535);
-    if (!port)
-        return std::unexpected(port.error());
-    settings.address = address;
-    settings.port = static_cast<quint16>(*port);
+    auto listen = listenOption(text, 8480);
+    if (!listen)
+        return std::unexpected(listen.error());
+    settings.address = listen->address;
+    settings.port = listen->port;
     return {};
 }
 
@@ -102,7 +76,7 @@ Core::Result<ServerSettings> parseServerCommandLine(const QStringList &arguments
             auto text = next();
             if (!text)
                 return std::unexpected(text.error());
-            auto value = intValue(arg, *text, min, max);
+            auto value = intOption(arg, *text, min, max);
             if (!value)
                 return std::unexpected(value.error());
             field = *value;
