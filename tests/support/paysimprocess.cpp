@@ -1,8 +1,8 @@
 #include "paysimprocess.h"
 
-#include <QDeadlineTimer>
+#include "listeningprocess.h"
+
 #include <QProcessEnvironment>
-#include <QRegularExpression>
 
 namespace Boxoffice::Test {
 
@@ -29,28 +29,11 @@ bool PaysimProcess::start(const QStringList &arguments, const QByteArray &secret
         m_output = "could not start " BOXOFFICE_PAYSIM_BINARY;
         return false;
     }
-    static const QRegularExpression listening(
-        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-    const QDeadlineTimer deadline(kWaitMs);
-    while (!deadline.hasExpired()) {
-        if (!m_process->waitForReadyRead(100)) {
-            if (m_process->state() != QProcess::Running) {
-                m_output += m_process->readAll();
-                return false;
-            }
-            continue;
-        }
-        m_output += m_process->readAll();
-        const auto match = listening.match(QString::fromUtf8(m_output));
-        if (match.hasMatch()) {
-            m_port = static_cast<quint16>(match.captured(1).toUInt());
-            // Keep draining the output so the simulator never blocks on a full pipe.
-            QObject::connect(m_process.get(), &QProcess::readyRead, m_process.get(),
-                             [this] { m_output += m_process->readAll(); });
-            return true;
-        }
-    }
-    return false;
+    const auto port = waitUntilListening(*m_process, m_output, kWaitMs);
+    if (!port)
+        return false;
+    m_port = *port;
+    return true;
 }
 
 void PaysimProcess::stop()

@@ -1,8 +1,9 @@
 #include "testserver.h"
 
+#include "listeningprocess.h"
+
 #include "testpaths.h"
 
-#include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QNetworkReply>
@@ -82,28 +83,11 @@ bool TestServer::startOn(quint16 port, int timeoutMs)
         m_output = "could not start " + serverBinary().toUtf8();
         return false;
     }
-    static const QRegularExpression listening(
-        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/"));
-    QDeadlineTimer deadline(timeoutMs);
-    while (!deadline.hasExpired()) {
-        if (!m_process->waitForReadyRead(100)) {
-            if (m_process->state() != QProcess::Running) {
-                m_output += m_process->readAll();
-                return false;
-            }
-            continue;
-        }
-        m_output += m_process->readAll();
-        const auto match = listening.match(QString::fromUtf8(m_output));
-        if (match.hasMatch()) {
-            m_port = static_cast<quint16>(match.captured(1).toUInt());
-            // Keep draining the output so the server never blocks on a full pipe.
-            QObject::connect(m_process.get(), &QProcess::readyRead, m_process.get(),
-                             [this] { m_output += m_process->readAll(); });
-            return true;
-        }
-    }
-    return false;
+    const auto listening = waitUntilListening(*m_process, m_output, timeoutMs);
+    if (!listening)
+        return false;
+    m_port = *listening;
+    return true;
 }
 
 void TestServer::stop()

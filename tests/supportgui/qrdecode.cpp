@@ -27,9 +27,8 @@ QList<FoundQrCode> findQrCodes(const QImage &image)
         QRect bounds;
         for (const ZXing::PointI &corner : result.position())
             bounds |= QRect(corner.x, corner.y, 1, 1);
-        found.append({QString::fromUtf8(reinterpret_cast<const char *>(bytes.data()),
-                                        qsizetype(bytes.size())),
-                      bounds});
+        const QByteArray raw(reinterpret_cast<const char *>(bytes.data()), qsizetype(bytes.size()));
+        found.append({raw, QString::fromUtf8(raw), bounds});
     }
     std::sort(found.begin(), found.end(), [](const FoundQrCode &a, const FoundQrCode &b) {
         return std::pair(a.bounds.top(), a.bounds.left()) <

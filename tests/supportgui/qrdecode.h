@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QImage>
 #include <QList>
 #include <QRect>
@@ -12,8 +13,9 @@ namespace Boxoffice::Test {
 
 struct FoundQrCode
 {
-    QString text; // the decoded bytes as UTF-8 (ticket payloads are ASCII)
-    QRect bounds; // where the symbol is on the image, in pixels (without its quiet zone)
+    QByteArray bytes; // the decoded bytes as they are (a payload may be binary)
+    QString text;     // the same bytes read as UTF-8 (ticket payloads are ASCII)
+    QRect bounds;     // where the symbol is on the image, in pixels (without its quiet zone)
 };
 
 // Every QR code on `image`, top to bottom, then left to right. Empty if there is none or the
