@@ -289,37 +289,40 @@ void MainWindow::handleCompleted(const Sync::OrderInfo &order)
     savePdf(order, dir.filePath(order.id.value() + QStringLiteral(".pdf")), false);
 }
 
-void MainWindow::printOrder(const Sync::OrderInfo &order, bool reprint)
+std::optional<MainWindow::PrintJob> MainWindow::printJob(const Sync::OrderInfo &order, bool reprint)
 {
     if (order.show != m_detail.summary.id) {
-        QMessageBox::information(this, tr("Print"),
-                                 tr("Open the order's show first to print its tickets."));
-        return;
+        QMessageBox::information(this, tr("Tickets"),
+                                 tr("Open the order's show first to print or save its tickets."));
+        return std::nullopt;
     }
-    const auto tickets = printableTickets(order, m_detail, m_services.model.layout(), reprint);
-    auto receipt = printableReceipt(order, m_detail, m_services.model.layout(), m_settings.username,
-                                    m_settings.terminalName);
-    receipt.reprint = reprint;
-    auto printed = m_services.printer.printWithDialog(this, tickets, receipt);
+    PrintJob job;
+    job.tickets = printableTickets(order, m_detail, m_services.model.layout(), reprint);
+    job.receipt = printableReceipt(order, m_detail, m_services.model.layout(), m_settings.username,
+                                   m_settings.terminalName);
+    job.receipt.reprint = reprint;
+    return job;
+}
+
+void MainWindow::printOrder(const Sync::OrderInfo &order, bool reprint)
+{
+    const auto job = printJob(order, reprint);
+    if (!job)
+        return;
+    auto printed = m_services.printer.printWithDialog(this, job->tickets, job->receipt);
     if (!printed)
         QMessageBox::warning(this, tr("Printing failed"), printed.error().message);
     else if (*printed)
         statusBar()->showMessage(
-            tr("Sent %n ticket(s) to the printer.", nullptr, int(tickets.size())), 5000);
+            tr("Sent %n ticket(s) to the printer.", nullptr, int(job->tickets.size())), 5000);
 }
 
 void MainWindow::savePdf(const Sync::OrderInfo &order, const QString &path, bool reprint)
 {
-    if (order.show != m_detail.summary.id) {
-        QMessageBox::information(this, tr("Save PDF"),
-                                 tr("Open the order's show first to save its tickets."));
+    const auto job = printJob(order, reprint);
+    if (!job)
         return;
-    }
-    const auto tickets = printableTickets(order, m_detail, m_services.model.layout(), reprint);
-    auto receipt = printableReceipt(order, m_detail, m_services.model.layout(), m_settings.username,
-                                    m_settings.terminalName);
-    receipt.reprint = reprint;
-    auto written = m_services.printer.writePdf(path, tickets, receipt);
+    auto written = m_services.printer.writePdf(path, job->tickets, job->receipt);
     if (!written) {
         QMessageBox::warning(this, tr("Saving the tickets failed"), written.error().message);
         return;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sync/client/apitypes.h"
+#include "ui/printing/ticketdocument.h"
 
 #include <QMainWindow>
 #include <QTimer>
@@ -74,6 +75,14 @@ private:
     void updateBanner();
     void handleOpened(const Sync::ShowDetail &detail);
     void handleCompleted(const Sync::OrderInfo &order);
+    struct PrintJob
+    {
+        QList<PrintableTicket> tickets;
+        PrintableReceipt receipt;
+    };
+    // The tickets and receipt of an order of the open show; nullopt (after telling the clerk)
+    // for another show's order.
+    std::optional<PrintJob> printJob(const Sync::OrderInfo &order, bool reprint);
     void printOrder(const Sync::OrderInfo &order, bool reprint);
     void savePdf(const Sync::OrderInfo &order, const QString &path, bool reprint);
     void askPdfPath(const Sync::OrderInfo &order);
