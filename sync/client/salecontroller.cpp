@@ -179,8 +179,16 @@ void SaleController::holdSelection()
 
 void SaleController::cancel()
 {
-    if (m_stage == Stage::Paying || m_stage == Stage::CardPending || m_stage == Stage::Completed)
-        return; // money may be moving: the clerk finishes or a supervisor voids (issue 4)
+    if (m_requestInFlight)
+        return;
+    if (m_stage == Stage::CardPending) {
+        stopWaitingForCard();
+        return;
+    }
+    // Money may be moving, or the order request is on its way and would outlive the release:
+    // the clerk waits for the answer.
+    if (m_stage == Stage::Ordering || m_stage == Stage::Paying || m_stage == Stage::Completed)
+        return;
     if (!m_hold) {
         m_model.clearSelection();
         return;
@@ -203,9 +211,32 @@ void SaleController::cancel()
     });
 }
 
+void SaleController::stopWaitingForCard()
+{
+    // The charge may still arrive: the order is read back, and a later cash payment is checked
+    // against it (handleCashPaid), so a customer never pays twice unnoticed.
+    m_poll.stop();
+    m_cardPayment = {};
+    m_cardStartedMs = 0;
+    setStage(Stage::AwaitingPayment);
+    emit problem(tr("Stopped waiting for the card. If the card was charged after all, the order "
+                    "shows it as paid as soon as the acquirer confirms."));
+    readOrderBack();
+}
+
+void SaleController::readOrderBack()
+{
+    if (!m_order)
+        return;
+    m_client.order(m_order->id, this, [this](Result<OrderInfo> answer) {
+        if (answer && m_stage == Stage::AwaitingPayment)
+            applyOrder(*answer);
+    });
+}
+
 void SaleController::checkout(const Contact &contact)
 {
-    if (m_stage != Stage::Held || !m_hold)
+    if (m_stage != Stage::Held || !m_hold || m_requestInFlight)
         return;
     m_contact = contact;
     m_orderKey = Core::newId(u"ORD_KEY_");
@@ -218,7 +249,7 @@ void SaleController::checkout(const Contact &contact)
 
 void SaleController::payCash(qint64 tenderedCents)
 {
-    if (m_stage != Stage::AwaitingPayment || !m_order)
+    if (m_stage != Stage::AwaitingPayment || !m_order || m_requestInFlight)
         return;
     if (tenderedCents < m_order->amountCents) {
         emit problem(tr("The amount tendered is less than the total."));
@@ -234,7 +265,7 @@ void SaleController::payCash(qint64 tenderedCents)
 
 void SaleController::payCard(const CardCharge &options)
 {
-    if (m_stage != Stage::AwaitingPayment || !m_order)
+    if (m_stage != Stage::AwaitingPayment || !m_order || m_requestInFlight)
         return;
     if (!m_acquirer.isConfigured()) {
         emit problem(tr("No card acquirer is configured for this terminal."));
@@ -250,6 +281,13 @@ void SaleController::payCard(const CardCharge &options)
         m_requestInFlight = false;
         if (!answer) {
             setStage(Stage::AwaitingPayment);
+            if (answer.error().code == ErrorCode::Unreachable) {
+                // The acquirer may have taken the charge before the answer was lost.
+                emit problem(tr("The card acquirer did not answer; the card may have been "
+                                "charged. The order is read back and shows it if so."));
+                readOrderBack();
+                return;
+            }
             emit problem(
                 tr("The card payment could not be started: %1").arg(describe(answer.error())));
             return;
@@ -320,6 +358,10 @@ void SaleController::handleCashPaid(const QString &key, const TenderResult &resu
 {
     if (key != m_cashKey)
         return;
+    // A retried tender that found the order already paid reports the order's payment: when
+    // that was the card (its confirmation came late), the cash goes back to the customer.
+    if (result.tenderedCents < result.amountCents)
+        emit problem(tr("The order was already paid by card: give the customer the cash back."));
     m_tender = result;
     if (!m_order)
         return;
@@ -363,9 +405,8 @@ void SaleController::applyOrder(const OrderInfo &order)
                 return;
             }
             if (m_cardStartedMs > 0 && m_clock.nowMs() - m_cardStartedMs > kCardPatienceMs) {
-                m_cardStartedMs = m_clock.nowMs(); // say it once per patience period
-                emit problem(tr("The card acquirer has not confirmed the payment yet. Still "
-                                "waiting."));
+                m_cardStartedMs = m_clock.nowMs(); // ask once per patience period
+                askAcquirer();
             }
             m_poll.start();
             return;
@@ -404,19 +445,53 @@ void SaleController::applyOrder(const OrderInfo &order)
     }
 }
 
+void SaleController::askAcquirer()
+{
+    if (m_cardPayment.isEmpty())
+        return;
+    m_acquirer.chargeStatus(m_cardPayment, this, [this](Result<CardChargeStatus> status) {
+        if (m_stage != Stage::CardPending)
+            return;
+        if (status && status->state == CardChargeState::Processing) {
+            emit problem(tr("The card acquirer has not confirmed the payment yet. Still waiting "
+                            "(Ctrl+Delete stops waiting)."));
+            return;
+        }
+        if (status && status->state == CardChargeState::Approved)
+            return; // the order read back shows it next
+        if (!status && status.error().code == ErrorCode::Unreachable)
+            return; // ask again after the next patience period
+        // Declined without a recorded failure, refused by the server, or unknown to the
+        // acquirer: this payment will not come.
+        m_poll.stop();
+        m_cardPayment = {};
+        setStage(Stage::AwaitingPayment);
+        const QString why = !status                 ? describe(status.error())
+                            : status->callbackError ? status->callbackError->message
+                                                    : tr("declined");
+        emit problem(
+            tr("The card payment did not go through (%1). Try again or take cash.").arg(why));
+    });
+}
+
 void SaleController::pollOrder()
 {
     if (!m_order)
         return;
     m_client.order(m_order->id, this, [this](Result<OrderInfo> answer) {
         if (!answer) {
+            if (answer.error().code == ErrorCode::Unauthenticated) {
+                emit problem(describe(answer.error()));
+                return; // asking again with an ended session cannot help
+            }
             if (answer.error().code != ErrorCode::Unreachable &&
                 answer.error().code != ErrorCode::Overloaded)
                 emit problem(describe(answer.error()));
             m_poll.start();
             return;
         }
-        if (m_stage == Stage::Paying || m_stage == Stage::CardPending)
+        if (m_stage == Stage::Paying || m_stage == Stage::CardPending ||
+            m_stage == Stage::AwaitingPayment)
             applyOrder(*answer);
     });
 }
@@ -444,6 +519,20 @@ void SaleController::loseSeats(const QString &message)
     resetToIdle();
     emit holdExpired();
     emit problem(message);
+}
+
+bool SaleController::isInOutbox(const QString &key) const
+{
+    if (key.isEmpty())
+        return false;
+    auto entries = m_cache.outbox();
+    if (!entries)
+        return true; // cannot tell: let the outbox answer rather than sending twice
+    for (const OutboxEntry &entry : *entries) {
+        if (entry.idempotencyKey == key)
+            return true;
+    }
+    return false;
 }
 
 std::vector<int> SaleController::seatIndexes(const QList<SeatId> &seats) const
@@ -559,9 +648,15 @@ bool SaleController::restore()
 
     if (orderId.isEmpty()) {
         if (*stage == Stage::Ordering && !m_orderKey.isEmpty()) {
-            // The outbox still has the order request and answers for this key when it resumes.
+            // The outbox answers for this key when it resumes. If the terminal stopped before
+            // the request was queued, it is queued again with the same key: the server creates
+            // the order once, or answers that the hold ran out.
             m_stage = Stage::Ordering;
             emit stageChanged(m_stage);
+            if (!isInOutbox(m_orderKey)) {
+                if (auto queued = m_outbox.createOrder(info.id, m_contact, m_orderKey); !queued)
+                    emit problem(describe(queued.error()));
+            }
             return true;
         }
         if (info.expiryMs <= m_clock.nowMs()) {
@@ -585,8 +680,12 @@ bool SaleController::restore()
     order.contact = m_contact;
     m_order = order;
     // Until the server has told us, show the stage the sale had; the order read back decides.
+    // A payment that can no longer be answered (its request never queued, a card charge
+    // without its id) leaves the order awaiting payment.
     m_stage = *stage == Stage::Completed ? Stage::Paying : *stage;
-    if (m_stage == Stage::Held || m_stage == Stage::Holding || m_stage == Stage::Ordering)
+    if (m_stage == Stage::Held || m_stage == Stage::Holding || m_stage == Stage::Ordering ||
+        (m_stage == Stage::Paying && *stage != Stage::Completed && !isInOutbox(m_cashKey)) ||
+        (m_stage == Stage::CardPending && m_cardPayment.isEmpty()))
         m_stage = Stage::AwaitingPayment;
     emit stageChanged(m_stage);
     m_client.order(order.id, this, [this](Result<OrderInfo> answer) {
@@ -601,7 +700,9 @@ bool SaleController::restore()
         }
         m_warned = false;
         applyOrder(*answer);
-        if (m_stage == Stage::AwaitingPayment || m_stage == Stage::Held)
+        if (m_stage == Stage::CardPending)
+            m_cardStartedMs = m_clock.nowMs();
+        if (deadlineMs() > 0 && m_stage != Stage::Completed)
             m_tick.start();
     });
     return true;

@@ -63,7 +63,9 @@ public:
     // Holds the model's selection on the server. Seats another terminal took in the meantime
     // are marked taken on the map and reported by seatsTaken(); the rest stay selected.
     void holdSelection();
-    // Releases the hold (or abandons the unpaid order's hold) and returns to Idle.
+    // Releases the hold (or abandons the unpaid order's hold) and returns to Idle. While a card
+    // payment is pending it stops waiting for it instead (back to AwaitingPayment). Ignored
+    // while the order or a cash payment is on its way.
     void cancel();
     void checkout(const Contact &contact);
     void payCash(qint64 tenderedCents);
@@ -100,6 +102,10 @@ private:
     void handleCashFailed(const QString &key, const Core::Error &error);
     void handleTick();
     void pollOrder();
+    void readOrderBack();
+    void askAcquirer();
+    void stopWaitingForCard();
+    [[nodiscard]] bool isInOutbox(const QString &key) const;
     void applyOrder(const OrderInfo &order);
     void loseSeats(const QString &message);
     void resetToIdle();
