@@ -11,6 +11,7 @@
 #include "ui/seatmap/seatmapview.h"
 
 #include <QComboBox>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -237,6 +238,25 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(terminal->sale().stage(), Stage::Completed, 30'000);
         QTest::keyClick(&window, Qt::Key_F8);
         QTRY_COMPARE(terminal->sale().stage(), Stage::Idle);
+
+        // The next customer starts clean: no name, phone or cash of the last one.
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_B, Qt::ControlModifier);
+        QTRY_COMPARE(int(terminal->model().selection().size()), 2);
+        QTest::keyClick(&window, Qt::Key_F5);
+        QTRY_COMPARE_WITH_TIMEOUT(terminal->sale().stage(), Stage::Held, 30'000);
+        auto *name = window.findChild<QLineEdit *>(QStringLiteral("customerName"));
+        QVERIFY(name && name->text().isEmpty());
+        const qint64 total = terminal->sale().hold()->totalCents;
+        QCOMPARE(
+            tendered->text(),
+            QStringLiteral("%1.%2").arg(total / 100).arg(total % 100, 2, 10, QLatin1Char('0')));
+        // Esc while typing the name does not give the seats away.
+        QTest::keyClicks(name, QStringLiteral("Bo"));
+        QTest::keyClick(name, Qt::Key_Escape);
+        QTest::qWait(300); // longer than a button's animated click
+        QCOMPARE(terminal->sale().stage(), Stage::Held);
+        QTest::keyClick(name, Qt::Key_Delete, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(terminal->sale().stage(), Stage::Idle, 30'000);
     }
 
     void seatTakenBetweenClickAndHoldKeepsTheRest()
@@ -394,6 +414,42 @@ private slots:
         QTest::mouseClick(hold, Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(terminal->sale().stage(), Stage::Held, 30'000);
         Q_UNUSED(b);
+    }
+
+    void restartWhileOrderingQueuesTheOrderAgain()
+    {
+        // The terminal stopped after saving "ordering" but before the outbox had the request.
+        QString key;
+        {
+            auto terminal = startTerminal(QStringLiteral("ordering.db"));
+            QVERIFY(terminal);
+            openShow(*terminal);
+            QVERIFY(waitLive(*terminal));
+            const auto [a, b] = adjacentPair(terminal->model(), 15);
+            terminal->model().setSelection({a, b});
+            terminal->sale().holdSelection();
+            QTRY_COMPARE_WITH_TIMEOUT(terminal->sale().stage(), Stage::Held, 30'000);
+            auto saved = terminal->cache().sale();
+            QVERIFY(saved && *saved);
+            QJsonObject json = QJsonDocument::fromJson(**saved).object();
+            key = QStringLiteral("ORD_KEY_RESTART_TEST");
+            json.insert(QStringLiteral("stage"), QStringLiteral("ordering"));
+            json.insert(QStringLiteral("orderKey"), key);
+            QVERIFY(terminal->cache().saveSale(QJsonDocument(json).toJson()));
+        }
+        auto terminal = startTerminal(QStringLiteral("ordering.db"));
+        QVERIFY(terminal);
+        Gui::MainWindow &window = terminal->window(QStringLiteral("clerk"));
+        window.show();
+        window.start();
+        QTRY_COMPARE_WITH_TIMEOUT(terminal->sale().stage(), Stage::AwaitingPayment, 30'000);
+        const Core::OrderId order = terminal->sale().order()->id;
+        // The server made that order for that key: sending the key again answers with it.
+        const HttpReply replay =
+            m_http->request("GET", QStringLiteral("/orders/%1").arg(order.value()));
+        QCOMPARE(replay.status, 200);
+        terminal->sale().payCash(terminal->sale().order()->amountCents);
+        QTRY_COMPARE_WITH_TIMEOUT(terminal->sale().stage(), Stage::Completed, 30'000);
     }
 
     void restartResumesTheOpenHold()

@@ -120,9 +120,15 @@ MainWindow::MainWindow(TerminalServices services, TerminalSettings settings, QWi
         updateBanner();
     });
     connect(&m_services.client, &Sync::ApiClient::sessionExpired, this, [this] {
-        QMessageBox::warning(this, tr("Session ended"),
-                             tr("The server ended this session. Restart the terminal and log in "
-                                "again; an open sale is kept."));
+        if (m_sessionEndShown)
+            return; // every refused request says it again; the clerk needs it once
+        m_sessionEndShown = true;
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Session ended"),
+                                    tr("The server ended this session. Restart the terminal and "
+                                       "log in again; an open sale is kept."),
+                                    QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
     });
     connect(&m_services.outbox, &Sync::Outbox::pendingCountChanged, this,
             &MainWindow::updateBanner);
@@ -139,10 +145,12 @@ void MainWindow::buildMenus()
     connect(menuEntry(sale, tr("Find best available"), QKeySequence(Qt::CTRL | Qt::Key_B)),
             &QAction::triggered, m_salePage, &SalePage::bestAvailable);
     connect(menuEntry(sale, tr("Hold seats"), QKeySequence(Qt::Key_F5)), &QAction::triggered,
-            m_salePage, &SalePage::holdOrPay);
+            m_salePage, &SalePage::hold);
     menuEntry(sale, tr("Pay cash"), QKeySequence(Qt::Key_F6))->setEnabled(false);
     menuEntry(sale, tr("Pay by card"), QKeySequence(Qt::Key_F7))->setEnabled(false);
-    connect(menuEntry(sale, tr("Cancel hold / clear selection"), QKeySequence(Qt::Key_Escape)),
+    connect(menuEntry(sale, tr("Cancel hold"), QKeySequence(Qt::CTRL | Qt::Key_Delete)),
+            &QAction::triggered, m_salePage, &SalePage::cancel);
+    connect(menuEntry(sale, tr("Clear selection"), QKeySequence(Qt::Key_Escape)),
             &QAction::triggered, m_salePage, &SalePage::cancel);
     menuEntry(sale, tr("Print tickets"), QKeySequence::Print)->setEnabled(false);
     menuEntry(sale, tr("Next customer"), QKeySequence(Qt::Key_F8))->setEnabled(false);
@@ -238,6 +246,11 @@ void MainWindow::updateBanner()
 {
     const bool online = isOnline();
     const qint64 now = m_services.clock.nowMs();
+    // With no show open nothing else talks to the server: ask it now and then whether it is
+    // back, so the banner clears by itself.
+    if (!m_services.client.isReachable() &&
+        m_services.sync.state() == Sync::ShowSync::State::Closed && ++m_probeTicks % 5 == 0)
+        m_services.client.health(this, [](Sync::Result<>) {});
     if (online)
         m_offlineSinceMs = 0;
     else if (m_offlineSinceMs == 0)
@@ -383,7 +396,9 @@ void MainWindow::showShortcuts()
            "</td></tr>"
            "<tr><td><b>F6 / Enter</b></td><td>pay cash</td></tr>"
            "<tr><td><b>F7</b></td><td>pay by card</td></tr>"
-           "<tr><td><b>Esc</b></td><td>cancel the hold or clear the selection</td></tr>"
+           "<tr><td><b>Esc</b></td><td>clear the selection</td></tr>"
+           "<tr><td><b>Ctrl+Delete</b></td><td>cancel the hold (or stop waiting for a card)"
+           "</td></tr>"
            "<tr><td><b>Ctrl+P, Ctrl+S</b></td><td>print or save the tickets</td></tr>"
            "<tr><td><b>F8</b></td><td>next customer</td></tr>"
            "<tr><td><b>Ctrl+O, Ctrl+L</b></td><td>open an order, the last sale</td></tr>"

@@ -104,6 +104,8 @@ private:
     std::optional<Sync::OrderInfo> m_lastOrder;
     QString m_lastPdf;
     bool m_restorePending = false;
+    bool m_sessionEndShown = false;
+    int m_probeTicks = 0;
 };
 
 } // namespace Boxoffice::Gui

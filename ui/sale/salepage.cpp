@@ -56,6 +56,16 @@ QToolButton *toolButton(const QString &text, const QKeySequence &key, const QStr
     return button;
 }
 
+// QAbstractButton::setText replaces the shortcut with the text's mnemonic: keep the key.
+void retitle(QPushButton *button, const QString &text)
+{
+    if (button->text() == text)
+        return;
+    const QKeySequence key = button->shortcut();
+    button->setText(text);
+    button->setShortcut(key);
+}
+
 QLabel *heading(const QString &text, QWidget *parent)
 {
     auto *label = new QLabel(text, parent);
@@ -149,8 +159,13 @@ SalePage::SalePage(Core::SeatMapModel &model, Sync::SaleController &sale, QWidge
     connect(&m_sale, &Sync::SaleController::stageChanged, this, &SalePage::refreshStage);
     connect(&m_sale, &Sync::SaleController::holdPlaced, this, [this] {
         showMessage({}, false);
+        // A new customer: nothing of the last one's name, phone or cash stays behind.
+        m_name->clear();
+        m_phone->clear();
+        m_tendered->clear();
         refreshHeld();
         m_tendered->setFocus();
+        m_tendered->selectAll();
     });
     connect(&m_sale, &Sync::SaleController::countdown, this, [this](qint64 left) {
         const bool warn = left <= Sync::SaleController::kWarnSeconds;
@@ -237,6 +252,7 @@ void SalePage::buildHeldPage()
 
     auto *form = new QFormLayout;
     m_name = new QLineEdit(page);
+    m_name->setObjectName(QStringLiteral("customerName"));
     m_name->setPlaceholderText(tr("optional for walk-ins"));
     m_name->setMaxLength(100);
     m_phone = new QLineEdit(page);
@@ -285,8 +301,9 @@ void SalePage::buildHeldPage()
     m_paymentStatus = new QLabel(page);
     m_paymentStatus->setWordWrap(true);
     layout->addWidget(m_paymentStatus);
-    m_cancelButton = actionButton(tr("Cancel hold"), QKeySequence(Qt::Key_Escape),
-                                  tr("Release the seats"), page);
+    // Not Esc: a clerk pressing Esc in a text field must not lose the customer's seats.
+    m_cancelButton = actionButton(tr("Cancel hold"), QKeySequence(Qt::CTRL | Qt::Key_Delete),
+                                  tr("Release the seats, or stop waiting for a card"), page);
     m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
     connect(m_cancelButton, &QPushButton::clicked, this, &SalePage::cancel);
     layout->addWidget(m_cancelButton);
@@ -385,6 +402,12 @@ void SalePage::bestAvailable()
     m_model.setSelection(*seats);
     if (!seats->empty())
         m_map->centreOn(seats->front(), true);
+}
+
+void SalePage::hold()
+{
+    if (m_sale.stage() == Stage::Idle && m_online)
+        m_sale.holdSelection();
 }
 
 void SalePage::holdOrPay()
@@ -563,7 +586,7 @@ void SalePage::refreshStage()
     }
     const bool idle = stage == Stage::Idle;
     m_holdButton->setEnabled(idle && m_online && !m_model.selection().empty());
-    m_holdButton->setText(stage == Stage::Holding ? tr("Holding…") : tr("Hold seats"));
+    retitle(m_holdButton, stage == Stage::Holding ? tr("Holding…") : tr("Hold seats"));
     m_bestButton->setEnabled(idle && m_model.hasShow());
     m_clearButton->setEnabled(idle && !m_model.selection().empty());
 
@@ -575,7 +598,9 @@ void SalePage::refreshStage()
     m_name->setReadOnly(stage != Stage::Held);
     m_phone->setReadOnly(stage != Stage::Held);
     m_tendered->setReadOnly(!canPay);
-    m_cancelButton->setEnabled(stage == Stage::Held || stage == Stage::AwaitingPayment);
+    m_cancelButton->setEnabled(!busy || stage == Stage::CardPending);
+    retitle(m_cancelButton,
+            stage == Stage::CardPending ? tr("Stop waiting for the card") : tr("Cancel hold"));
 
     switch (stage) {
     case Stage::Ordering:
@@ -609,7 +634,20 @@ void SalePage::refreshStage()
     }
     if (stage == Stage::Idle && m_pending != PendingPayment::None)
         m_pending = PendingPayment::None;
+    if (stage != m_shownStage) {
+        m_shownStage = stage;
+        enterStage(stage);
+    }
+}
 
+void SalePage::enterStage(Stage stage)
+{
+    if (stage == Stage::Idle) {
+        m_name->clear();
+        m_phone->clear();
+        m_tendered->clear();
+        m_ticketList->clear();
+    }
     if (stage == Stage::Completed && m_sale.order()) {
         const Sync::OrderInfo &order = *m_sale.order();
         QString summary = tr("Paid — order %1").arg(order.id.value());

@@ -48,6 +48,7 @@ public:
 
     // The actions, also used by the main window's menus (their shortcuts live here).
     void bestAvailable();
+    void hold();
     void holdOrPay();
     void cancel();
 
@@ -64,6 +65,8 @@ private:
     void refreshCart();
     void refreshHeld();
     void refreshStage();
+    // What happens once when the sale moves to another stage: fields reset, focus moves.
+    void enterStage(Sync::SaleController::Stage stage);
     void refreshChange();
     void showMessage(const QString &text, bool warning);
     void payCash();
@@ -78,6 +81,7 @@ private:
     // The rows of the open show's venue, built once per show for "best available".
     std::unique_ptr<Core::RowIndex> m_rows;
     bool m_online = true;
+    Sync::SaleController::Stage m_shownStage = Sync::SaleController::Stage::Idle;
     bool m_cardAvailable = false;
     // A payment the clerk asked for while the order was still being created.
     enum class PendingPayment
