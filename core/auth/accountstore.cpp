@@ -123,10 +123,10 @@ Result<Session> AccountStore::login(const QString &username, const QString &pass
     auto connection = m_connections();
     if (!connection)
         return std::unexpected(connection.error());
-    auto query =
-        (*connection)
-            ->prepare(QStringLiteral(
-                "SELECT user_id, password_hash, role, disabled FROM app_user WHERE username = ?"));
+    auto query = (*connection)
+                     ->prepare(QStringLiteral(
+                         "SELECT user_id, password_hash, role, disabled, locked_until FROM app_user"
+                         " WHERE username = ?"));
     if (!query)
         return std::unexpected(query.error());
     (*query)->bindValue(0, username);
@@ -135,16 +135,37 @@ Result<Session> AccountStore::login(const QString &username, const QString &pass
     std::optional<Account> account;
     QString storedHash = decoyHash(m_hashParams);
     bool disabled = false;
+    qint64 lockedUntil = 0;
     if ((*query)->next()) {
         account = Account{UserId((*query)->value(0).toString()), username,
                           roleFromWireName((*query)->value(2).toString()).value_or(Role::Kiosk)};
         storedHash = (*query)->value(1).toString();
         disabled = (*query)->value(3).toInt() != 0;
+        lockedUntil = (*query)->value(4).toLongLong();
     }
     (*query)->finish();
     const bool passwordOk = verifyPassword(password, storedHash);
+    const qint64 now = m_clock.nowMs();
+    if (account && lockedUntil > now)
+        return fail(ErrorCode::RateLimited,
+                    QStringLiteral("account locked after %1 failed logins; try again in %2 min")
+                        .arg(kMaxFailedLogins)
+                        .arg((lockedUntil - now + 59'999) / 60'000));
+    if (account && !passwordOk) {
+        if (auto counted = recordFailedLogin(**connection, account->id); !counted)
+            return std::unexpected(counted.error());
+    }
     if (!account || !passwordOk || disabled)
         return fail(ErrorCode::InvalidCredentials, QStringLiteral("wrong user name or password"));
+    auto reset =
+        (*connection)
+            ->prepare(QStringLiteral("UPDATE app_user SET failed_logins = 0 WHERE user_id = ?"));
+    if (!reset)
+        return std::unexpected(reset.error());
+    (*reset)->bindValue(0, account->id.value());
+    if (auto ok = Connection::run(**reset); !ok)
+        return std::unexpected(ok.error());
+    (*reset)->finish();
 
     Session session;
     session.token = randomToken(32);
@@ -170,6 +191,27 @@ Result<Session> AccountStore::login(const QString &username, const QString &pass
         m_sessionCache.insert(tokenHash(session.token), cached);
     }
     return session;
+}
+
+Result<> AccountStore::recordFailedLogin(Connection &connection, const UserId &user)
+{
+    // One statement, so concurrent wrong guesses are all counted: the tenth locks the account
+    // and starts the count again.
+    auto update = connection.prepare(QStringLiteral(
+        "UPDATE app_user SET"
+        " locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END,"
+        " failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END"
+        " WHERE user_id = ?"));
+    if (!update)
+        return std::unexpected(update.error());
+    (*update)->bindValue(0, kMaxFailedLogins);
+    (*update)->bindValue(1, m_clock.nowMs() + kLockoutMs);
+    (*update)->bindValue(2, kMaxFailedLogins);
+    (*update)->bindValue(3, user.value());
+    if (auto ok = Connection::run(**update); !ok)
+        return std::unexpected(ok.error());
+    (*update)->finish();
+    return {};
 }
 
 Result<Session> AccountStore::sessionForToken(const QString &token)

@@ -56,7 +56,13 @@ public:
     [[nodiscard]] Result<Account> addUser(const QString &username, Role role,
                                           const QString &password);
     [[nodiscard]] Result<std::optional<Account>> findUser(const QString &username);
+    // After kMaxFailedLogins wrong passwords in a row an account is locked for kLockoutMs:
+    // every login, even with the right password, fails with RateLimited until then. A right
+    // password resets the count. Unknown users and wrong passwords fail alike
+    // (InvalidCredentials), after the same slow password check.
     [[nodiscard]] Result<Session> login(const QString &username, const QString &password);
+    static constexpr int kMaxFailedLogins = 10;
+    static constexpr qint64 kLockoutMs = 30LL * 60 * 1000;
     // The session a bearer token names; Unauthenticated when unknown, expired or revoked.
     [[nodiscard]] Result<Session> sessionForToken(const QString &token);
     [[nodiscard]] Result<> logout(const QString &token);
@@ -69,6 +75,9 @@ private:
     const Clock &m_clock;
     PasswordHashParams m_hashParams;
     qint64 m_sessionLifetimeMs;
+
+    // Counts a failed login and locks the account at the limit.
+    [[nodiscard]] Result<> recordFailedLogin(Connection &connection, const UserId &user);
 
     std::mutex m_cacheMutex;
     QHash<QByteArray, Session> m_sessionCache; // by token hash

@@ -121,6 +121,15 @@ QList<Migration> migrations(SqlDialect dialect)
                 .arg(autoId(dialect)),
             QStringLiteral("CREATE INDEX idx_audit_at ON audit_log(at)"),
         }});
+    list.append(Migration{
+        2,
+        "login lockout: failed attempts and lock time per user",
+        {
+            QStringLiteral(
+                "ALTER TABLE app_user ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral(
+                "ALTER TABLE app_user ADD COLUMN locked_until BIGINT NOT NULL DEFAULT 0"),
+        }});
     return list;
 }
 
