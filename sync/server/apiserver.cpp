@@ -268,15 +268,23 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
             const QString authorization = call.header("authorization");
             static const QString kBearer = QStringLiteral("Bearer ");
             if (!authorization.startsWith(kBearer, Qt::CaseInsensitive)) {
-                call.error(ErrorCode::Unauthenticated,
-                           QStringLiteral("log in first: send Authorization: Bearer <token>"));
+                const Error error =
+                    Error::make(ErrorCode::Unauthenticated,
+                                QStringLiteral("log in first: send Authorization: Bearer <token>"));
+                denied(call, error);
+                call.error(error);
                 return true;
             }
             auto session = m_accounts.sessionForToken(authorization.mid(kBearer.size()).trimmed());
             if (!session) {
-                call.error(session.error().code == ErrorCode::StorageFailure
-                               ? session.error()
-                               : Error::make(ErrorCode::Unauthenticated, session.error().message));
+                if (session.error().code == ErrorCode::StorageFailure) {
+                    call.error(session.error());
+                    return true;
+                }
+                const Error error =
+                    Error::make(ErrorCode::Unauthenticated, session.error().message);
+                denied(call, error);
+                call.error(error);
                 return true;
             }
             call.session = *session;
