@@ -113,9 +113,9 @@ struct TicketInfo
 struct PaymentInfo
 {
     Core::PaymentId id;
-    QString source; // "TERMINAL", "CALLBACK"
+    QString source; // "BOX_OFFICE" (tendered at a window), "CALLBACK" (card acquirer)
     QString method; // "CASH", "CARD"
-    QString status;
+    QString status; // "APPLIED", "FAILED", "REFUND_REQUIRED"
     qint64 amountCents = 0;
     qint64 tenderedCents = 0;
     qint64 changeCents = 0;
