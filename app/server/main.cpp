@@ -92,7 +92,15 @@ int runAudit(const App::ServerSettings &settings)
     for (const QString &violation : report->violations)
         out() << "VIOLATION " << violation << Qt::endl;
     out() << (report->ok() ? "all invariants hold" : "invariants violated") << Qt::endl;
-    return report->ok() ? 0 : 2;
+    auto chain = Core::verifyAuditChain(**connection);
+    if (!chain)
+        return failWith(chain.error());
+    if (chain->intact())
+        out() << "audit log: " << chain->records << " records, hash chain intact" << Qt::endl;
+    else
+        out() << "AUDIT LOG BROKEN at record " << chain->brokenAtId << ": " << chain->problem
+              << Qt::endl;
+    return report->ok() && chain->intact() ? 0 : 2;
 }
 
 int runAddUser(const App::ServerSettings &settings)

@@ -130,6 +130,15 @@ QList<Migration> migrations(SqlDialect dialect)
             QStringLiteral(
                 "ALTER TABLE app_user ADD COLUMN locked_until BIGINT NOT NULL DEFAULT 0"),
         }});
+    list.append(Migration{
+        3,
+        "audit log hash chain",
+        {
+            QStringLiteral(
+                "ALTER TABLE audit_log ADD COLUMN prev_hash VARCHAR(64) NOT NULL DEFAULT ''"),
+            QStringLiteral(
+                "ALTER TABLE audit_log ADD COLUMN row_hash VARCHAR(64) NOT NULL DEFAULT ''"),
+        }});
     return list;
 }
 
