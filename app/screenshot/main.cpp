@@ -34,10 +34,7 @@ bool waitFor(const std::function<bool()> &condition, int timeoutMs)
 Core::Result<std::vector<int>> bestSeats(const Core::SeatMapModel &model,
                                          const Core::BestAvailableRequest &request)
 {
-    std::vector<quint8> selectable(std::size_t(model.seatCount()));
-    for (int i = 0; i < model.seatCount(); ++i)
-        selectable[std::size_t(i)] = model.isSelectable(i) ? 1 : 0;
-    return Core::bestAvailable(model.layout(), selectable, request);
+    return Core::bestAvailable(model.layout(), model.selectableFlags(), request);
 }
 
 // Another customer's sale, straight through the API: hold, order, cash.

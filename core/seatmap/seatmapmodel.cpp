@@ -89,6 +89,14 @@ bool SeatMapModel::isSelectable(int seat) const
            !m_ownFlags[seat] && priceCents(seat) >= 0;
 }
 
+std::vector<quint8> SeatMapModel::selectableFlags() const
+{
+    std::vector<quint8> flags(m_statuses.size(), 0);
+    for (int i = 0; i < seatCount(); ++i)
+        flags[std::size_t(i)] = isSelectable(i) ? 1 : 0;
+    return flags;
+}
+
 Result<> SeatMapModel::applySnapshot(std::vector<quint8> statuses, qint64 version)
 {
     if (int(statuses.size()) != seatCount())

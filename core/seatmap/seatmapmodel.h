@@ -55,6 +55,8 @@ public:
     [[nodiscard]] qint64 version() const { return m_version; }
     // AVAILABLE, on sale, and not already in this terminal's hold.
     [[nodiscard]] bool isSelectable(int seat) const;
+    // isSelectable for every seat, in seat order: what "best available" may pick.
+    [[nodiscard]] std::vector<quint8> selectableFlags() const;
 
     // Replaces every status (a snapshot at `version`). Fails with BadRequest, changing
     // nothing, when the size differs from the layout's seat count or a status is not a

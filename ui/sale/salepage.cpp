@@ -384,9 +384,7 @@ void SalePage::bestAvailable()
 {
     if (!m_model.hasShow() || m_sale.stage() != Stage::Idle)
         return;
-    std::vector<quint8> selectable(std::size_t(m_model.seatCount()), 0);
-    for (int i = 0; i < m_model.seatCount(); ++i)
-        selectable[std::size_t(i)] = m_model.isSelectable(i) ? 1 : 0;
+    const std::vector<quint8> selectable = m_model.selectableFlags();
     Core::BestAvailableRequest request;
     request.count = m_count->value();
     request.section = m_section->currentData().toInt();
