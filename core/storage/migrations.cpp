@@ -139,6 +139,69 @@ QList<Migration> migrations(SqlDialect dialect)
             QStringLiteral(
                 "ALTER TABLE audit_log ADD COLUMN row_hash VARCHAR(64) NOT NULL DEFAULT ''"),
         }});
+    list.append(Migration{
+        4,
+        "supervisor tools: refunds, reprints, exchanges, shifts, overrides, terminals",
+        {
+            // The terminal a session was opened from; orders, money and audit records name it.
+            QStringLiteral(
+                "ALTER TABLE user_session ADD COLUMN terminal VARCHAR(64) NOT NULL DEFAULT ''"),
+            QStringLiteral(
+                "ALTER TABLE audit_log ADD COLUMN terminal VARCHAR(64) NOT NULL DEFAULT ''"),
+            QStringLiteral("CREATE INDEX idx_audit_actor ON audit_log(actor, at)"),
+            // A supervisor's short PIN for overrides at a clerk's terminal (empty: none set).
+            QStringLiteral("ALTER TABLE app_user ADD COLUMN pin_hash TEXT NOT NULL DEFAULT ''"),
+            // The cash shift (drawer) an order and a payment belong to, when one was open.
+            QStringLiteral("ALTER TABLE ticket_order ADD COLUMN shift_id VARCHAR(64)"),
+            QStringLiteral(
+                "ALTER TABLE ticket_order ADD COLUMN terminal VARCHAR(64) NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE payment ADD COLUMN shift_id VARCHAR(64)"),
+            QStringLiteral("CREATE INDEX idx_payment_shift ON payment(shift_id)"
+                           " WHERE shift_id IS NOT NULL"),
+            // Revoked tickets say when and why (REFUND, VOID, REPRINT, EXCHANGE); a reprint
+            // names the ticket it replaced.
+            QStringLiteral("ALTER TABLE issued_ticket ADD COLUMN revoked_at BIGINT"),
+            QStringLiteral("ALTER TABLE issued_ticket ADD COLUMN revoked_reason VARCHAR(16)"),
+            QStringLiteral("ALTER TABLE issued_ticket ADD COLUMN reprint_of VARCHAR(64)"),
+            QStringLiteral(
+                "ALTER TABLE issued_ticket ADD COLUMN print_count INTEGER NOT NULL DEFAULT 1"),
+            // Money handed back: a refund, a void, or the credit of an exchange.
+            QStringLiteral(
+                "CREATE TABLE refund (refund_id VARCHAR(64) PRIMARY KEY,"
+                " order_id VARCHAR(64) NOT NULL REFERENCES ticket_order(order_id),"
+                " kind VARCHAR(16) NOT NULL, method VARCHAR(16) NOT NULL,"
+                " status VARCHAR(16) NOT NULL, amount_cents BIGINT NOT NULL,"
+                " currency CHAR(3) NOT NULL, ticket_codes TEXT NOT NULL, reason TEXT NOT NULL,"
+                " payment_id VARCHAR(64), acquirer_reference VARCHAR(128),"
+                " exchange_order_id VARCHAR(64), requested_by VARCHAR(64) NOT NULL,"
+                " authorized_by VARCHAR(64), shift_id VARCHAR(64),"
+                " terminal VARCHAR(64) NOT NULL DEFAULT '', created_at BIGINT NOT NULL,"
+                " updated_at BIGINT NOT NULL, CHECK (amount_cents >= 0))"),
+            QStringLiteral("CREATE INDEX idx_refund_order ON refund(order_id)"),
+            QStringLiteral(
+                "CREATE INDEX idx_refund_shift ON refund(shift_id) WHERE shift_id IS NOT NULL"),
+            // A cashier's drawer on one terminal, from float to counted cash.
+            QStringLiteral(
+                "CREATE TABLE cash_shift (shift_id VARCHAR(64) PRIMARY KEY,"
+                " user_id VARCHAR(64) NOT NULL REFERENCES app_user(user_id),"
+                " terminal VARCHAR(64) NOT NULL, status VARCHAR(8) NOT NULL,"
+                " float_cents BIGINT NOT NULL, counted_cents BIGINT, opened_at BIGINT NOT NULL,"
+                " closed_at BIGINT, z_report TEXT, CHECK (float_cents >= 0))"),
+            QStringLiteral("CREATE UNIQUE INDEX uk_shift_open_user ON cash_shift(user_id)"
+                           " WHERE status = 'OPEN'"),
+            QStringLiteral("CREATE UNIQUE INDEX uk_shift_open_terminal ON cash_shift(terminal)"
+                           " WHERE status = 'OPEN'"),
+            QStringLiteral("CREATE INDEX idx_shift_opened ON cash_shift(opened_at)"),
+            // One supervisor authorisation for one action on one subject, used at most once.
+            QStringLiteral(
+                "CREATE TABLE supervisor_override (token_hash VARCHAR(64) PRIMARY KEY,"
+                " override_id VARCHAR(64) NOT NULL UNIQUE,"
+                " supervisor_id VARCHAR(64) NOT NULL REFERENCES app_user(user_id),"
+                " requested_by VARCHAR(64) NOT NULL REFERENCES app_user(user_id),"
+                " session_hash VARCHAR(64) NOT NULL, terminal VARCHAR(64) NOT NULL DEFAULT '',"
+                " action VARCHAR(32) NOT NULL, subject VARCHAR(128) NOT NULL,"
+                " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT)"),
+        }});
     return list;
 }
 
