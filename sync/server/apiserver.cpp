@@ -912,7 +912,7 @@ Result<QString> textParameter(const QUrlQuery &query, const QString &name, int m
 
 } // namespace
 
-QString ApiServer::terminalOf(const Call &call) const
+QString ApiServer::terminalOf(const Call &call)
 {
     return call.session ? call.session->terminal : QString();
 }

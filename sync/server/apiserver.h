@@ -96,7 +96,7 @@ private:
     void dayReport(Call &call);
 
     // The terminal the caller's session names ("" for none).
-    [[nodiscard]] QString terminalOf(const Call &call) const;
+    [[nodiscard]] QString terminalOf(const Call &call);
     // The cash shift open for the caller's user at its terminal ("" for none).
     [[nodiscard]] QString shiftOf(const Call &call);
     // Consumes the override the request carries for `action` on `subject`; false (answered,
