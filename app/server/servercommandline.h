@@ -28,6 +28,7 @@ struct ServerSettings
     int maxHoldSeconds = 1800;
     int maxSeatsPerHold = 10;
     int paymentWindowSeconds = 600;
+    int voidWindowMinutes = 30;
     QString paymentSecretFile;
     // user add
     QString username;

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 class QWebSocket;
@@ -79,6 +80,22 @@ private:
     void tender(Call &call);
     void paymentCallback(Call &call);
     void verifyTicket(Call &call);
+    void refundOrder(Call &call);
+    void refundCallback(Call &call);
+    void voidOrder(Call &call);
+    void reprintTicket(Call &call);
+    void exchangeTickets(Call &call);
+    void listHolds(Call &call);
+
+    // The terminal and the open cash shift of the calling session, for money records and
+    // audit. Empty for now: filled in when sessions name their terminal and shifts exist.
+    [[nodiscard]] QString terminalOf(const Call &call) const;
+    [[nodiscard]] QString shiftOf(const Call &call) const;
+    [[nodiscard]] Core::Requester requesterOf(const Call &call) const;
+    // The body of an acquirer callback once its X-Payment-Signature verified; a refused one is
+    // audited as `rejectedAction` and answered here (nullopt).
+    [[nodiscard]] std::optional<QJsonObject> signedCallbackBody(Call &call,
+                                                                const QString &rejectedAction);
 
     // Runs `task` on this object's thread; thread-safe. Tasks posted while earlier ones wait
     // share one event.
@@ -95,6 +112,10 @@ private:
     template <class T, class Format>
     Core::Completion<T> replyLater(std::shared_ptr<PendingReply> reply, int successStatus,
                                    Format format);
+    // Like replyLater; a success is also audited (on this thread) by `record`.
+    template <class T, class Format, class Record>
+    Core::Completion<T> replyAudited(std::shared_ptr<PendingReply> reply, int successStatus,
+                                     Format format, Record record);
 
     Core::BookingEngine &m_engine;
     Core::AccountStore &m_accounts;
