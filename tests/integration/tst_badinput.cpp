@@ -1202,7 +1202,7 @@ void TestBadInput::everyEndpoint_data()
         {"GET", "/holds/HOLD_x"},
         {"POST", "/holds/HOLD_x"},
         {"PUT", "/holds/HOLD_x"},
-        {"GET", "/orders"},
+        {"PUT", "/orders"}, // GET /orders is the order search (tst_ordersearch)
         {"DELETE", "/orders"},
         {"POST", "/orders/ORD_x"},
         {"DELETE", "/orders/ORD_x"},
