@@ -13,6 +13,7 @@ enum class ServerAction
     Serve,
     AddUser,
     Audit,
+    Fingerprint, // print the server certificate's SHA-256 fingerprint
     Help,
     Version
 };
@@ -29,6 +30,11 @@ struct ServerSettings
     int maxSeatsPerHold = 10;
     int paymentWindowSeconds = 600;
     QString paymentSecretFile;
+    // TLS: both or neither; neither = DATA_DIR/server-cert.pem and server-key.pem, generated on
+    // first start.
+    QString tlsCertificateFile;
+    QString tlsKeyFile;
+    bool insecureHttp = false; // development only: plain HTTP
     // user add
     QString username;
     QString role;
