@@ -122,6 +122,7 @@ ExchangeDialog::ExchangeDialog(const SupervisorServices &services, Sync::OrderIn
     connect(this, &QDialog::finished, this, &ExchangeDialog::releaseHold);
     loadShows();
     loadShow();
+    updateDifference();
 }
 
 ExchangeDialog::~ExchangeDialog() = default;

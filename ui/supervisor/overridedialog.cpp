@@ -22,6 +22,7 @@ OverrideDialog::OverrideDialog(Sync::ApiClient &client, QString action, QString 
 {
     setObjectName(QStringLiteral("overrideDialog"));
     setWindowTitle(tr("Supervisor override"));
+    setMinimumWidth(380);
     auto *layout = new QVBoxLayout(this);
     auto *what = new QLabel(tr("A supervisor must authorise:<br><b>%1</b><br>The authorisation "
                                "is good for this one action only.")
