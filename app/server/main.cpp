@@ -5,9 +5,11 @@
 
 #include "core/audit/auditlog.h"
 #include "core/auth/accountstore.h"
+#include "core/auth/overridestore.h"
 #include "core/booking/bookingengine.h"
 #include "core/booking/demodata.h"
 #include "core/booking/invariantaudit.h"
+#include "core/cash/shiftstore.h"
 #include "core/common/clock.h"
 #include "core/security/random.h"
 #include "core/security/ticketsigner.h"
@@ -129,6 +131,61 @@ int runAddUser(const App::ServerSettings &settings)
     return 0;
 }
 
+int runSetPin(const App::ServerSettings &settings)
+{
+    Core::SystemClock clock;
+    auto connection = Core::Connection::open(databaseIn(settings.dataDir), QStringLiteral("users"));
+    if (!connection)
+        return failWith(connection.error());
+    if (auto migrated = Core::migrateSchema(**connection, clock.nowMs()); !migrated)
+        return failWith(migrated.error());
+    QString pin = qEnvironmentVariable("BOXOFFICE_PIN");
+    if (pin.isEmpty()) {
+        QTextStream in(stdin);
+        pin = in.readLine().trimmed();
+    }
+    Core::AccountStore accounts(
+        [&]() -> Core::Result<Core::Connection *> { return connection->get(); }, clock);
+    if (auto set = accounts.setPin(settings.username, pin); !set)
+        return failWith(set.error());
+    out() << "set the PIN of " << settings.username << Qt::endl;
+    return 0;
+}
+
+// A random PIN of `digits` decimal digits.
+QString randomPin(int digits)
+{
+    QString pin;
+    while (pin.size() < digits) {
+        // Bytes of 250 and more are skipped, so every digit is equally likely.
+        for (char byte : Core::randomBytes(digits)) {
+            const auto value = static_cast<unsigned char>(byte);
+            if (value < 250 && pin.size() < digits)
+                pin.append(QChar(u'0' + value % 10));
+        }
+    }
+    return pin;
+}
+
+// The demo supervisor's PIN: BOXOFFICE_DEMO_PIN, else DATA_DIR/demo-pin (created once).
+Core::Result<QString> demoPin(const QString &dataDir)
+{
+    const QString fromEnvironment = qEnvironmentVariable("BOXOFFICE_DEMO_PIN");
+    if (!fromEnvironment.isEmpty())
+        return fromEnvironment;
+    const QString path = dataDir + QStringLiteral("/demo-pin");
+    QFile file(path);
+    if (file.open(QIODevice::ReadOnly))
+        return QString::fromLatin1(file.readAll().trimmed());
+    const QString pin = randomPin(6);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly) ||
+        !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
+        file.write(pin.toLatin1() + '\n') < 0 || !file.flush())
+        return Core::fail(Core::ErrorCode::Internal,
+                          QStringLiteral("cannot create %1: %2").arg(path, file.errorString()));
+    return pin;
+}
+
 int serve(QCoreApplication &app, const App::ServerSettings &settings)
 {
     QElapsedTimer startup;
@@ -166,10 +223,12 @@ int serve(QCoreApplication &app, const App::ServerSettings &settings)
     auto connections = [&engine] { return engine.readConnection(); };
     Core::AccountStore accounts(connections, clock);
     Core::AuditLog audit(connections, clock);
+    Core::ShiftStore shifts(connections, clock);
+    Core::OverrideStore overrides(connections, clock, qint64(settings.overrideSeconds) * 1000);
 
     Sync::ServerConfig config;
     config.paymentSecret = paymentSecret;
-    Sync::ApiServer server(engine, accounts, audit, verifier, config);
+    Sync::ApiServer server(engine, accounts, audit, shifts, overrides, verifier, config);
     engine.setChangeListener([&server](const Core::BookingEngine::CommittedChanges &changes) {
         server.publishChanges(changes);
     });
@@ -206,6 +265,18 @@ int serve(QCoreApplication &app, const App::ServerSettings &settings)
                   << Qt::endl;
         out() << "Demo users: clerk, supervisor, kiosk, admin — password: " << password
               << (fromEnvironment ? " (from BOXOFFICE_DEMO_PASSWORD)" : "") << Qt::endl;
+        // The supervisor's override PIN, set once like the users themselves.
+        auto pin = demoPin(settings.dataDir);
+        if (!pin)
+            return failWith(pin.error());
+        auto hasPin = accounts.hasPin(QStringLiteral("supervisor"));
+        if (!hasPin)
+            return failWith(hasPin.error());
+        if (!*hasPin) {
+            if (auto set = accounts.setPin(QStringLiteral("supervisor"), *pin); !set)
+                return failWith(set.error());
+        }
+        out() << "Demo supervisor PIN: " << *pin << Qt::endl;
     }
 
     auto port = server.start(settings.address, settings.port);
@@ -253,6 +324,8 @@ int main(int argc, char **argv)
     switch (settings->action) {
     case App::ServerAction::AddUser:
         return runAddUser(*settings);
+    case App::ServerAction::SetPin:
+        return runSetPin(*settings);
     case App::ServerAction::Audit:
         return runAudit(*settings);
     default:

@@ -16,6 +16,9 @@ QString serverUsage()
         "  boxoffice-server [options]                 serve the booking API\n"
         "  boxoffice-server user add NAME --role ROLE  add a user; the password is read from "
         "stdin\n"
+        "  boxoffice-server user set-pin NAME         set a supervisor's override PIN (4-12 "
+        "digits)\n"
+        "                                             from stdin or BOXOFFICE_PIN\n"
         "  boxoffice-server audit                     check the booking invariants of the "
         "database\n"
         "\n"
@@ -31,9 +34,12 @@ QString serverUsage()
         "  --payment-secret-file FILE  the payment callback secret (else "
         "BOXOFFICE_PAYMENT_SECRET,\n"
         "                              else DATA_DIR/payment-secret, created on first start)\n"
+        "  --override-seconds N        how long a supervisor override stays usable "
+        "(default 120)\n"
         "  --help, --version\n"
         "\n"
-        "Environment: BOXOFFICE_DEMO_PASSWORD sets the demo users' password.\n");
+        "Environment: BOXOFFICE_DEMO_PASSWORD sets the demo users' password, BOXOFFICE_DEMO_PIN\n"
+        "the demo supervisor's PIN.\n");
 }
 
 namespace {
@@ -55,9 +61,12 @@ Core::Result<ServerSettings> parseServerCommandLine(const QStringList &arguments
     ServerSettings settings;
     QStringList args = arguments;
     if (!args.isEmpty() && args.first() == QLatin1StringView("user")) {
-        if (args.size() < 3 || args[1] != QLatin1StringView("add"))
-            return fail(ErrorCode::BadRequest, QStringLiteral("usage: user add NAME --role ROLE"));
-        settings.action = ServerAction::AddUser;
+        if (args.size() < 3 ||
+            (args[1] != QLatin1StringView("add") && args[1] != QLatin1StringView("set-pin")))
+            return fail(ErrorCode::BadRequest,
+                        QStringLiteral("usage: user add NAME --role ROLE | user set-pin NAME"));
+        settings.action =
+            args[1] == QLatin1StringView("add") ? ServerAction::AddUser : ServerAction::SetPin;
         settings.username = args[2];
         args = args.mid(3);
     } else if (!args.isEmpty() && args.first() == QLatin1StringView("audit")) {
@@ -105,6 +114,8 @@ Core::Result<ServerSettings> parseServerCommandLine(const QStringList &arguments
             step = setInt(settings.maxSeatsPerHold, 1, 100);
         } else if (arg == QLatin1StringView("--payment-window-seconds")) {
             step = setInt(settings.paymentWindowSeconds, 1, 86400);
+        } else if (arg == QLatin1StringView("--override-seconds")) {
+            step = setInt(settings.overrideSeconds, 0, 3600);
         } else if (arg == QLatin1StringView("--payment-secret-file")) {
             auto value = next();
             if (!value)

@@ -12,6 +12,7 @@ enum class ServerAction
 {
     Serve,
     AddUser,
+    SetPin,
     Audit,
     Help,
     Version
@@ -29,7 +30,8 @@ struct ServerSettings
     int maxSeatsPerHold = 10;
     int paymentWindowSeconds = 600;
     QString paymentSecretFile;
-    // user add
+    int overrideSeconds = 120; // how long a supervisor override stays usable
+    // user add, user set-pin
     QString username;
     QString role;
 };

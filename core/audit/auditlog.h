@@ -5,16 +5,57 @@
 
 #include <QJsonObject>
 
+#include <QList>
+
 #include <functional>
 #include <mutex>
+#include <optional>
 
 namespace Boxoffice::Core {
 
 class Connection;
 
-// The append-only record of who did what: logins, rejected payment callbacks, denials.
-// Hash-chained: each record stores the hash of the one before it and its own hash over that
-// and its fields, so a record changed or deleted afterwards breaks the chain (verifyAuditChain).
+// One thing that happened, as recorded.
+struct AuditEntry
+{
+    QString actor;    // user name, "acquirer", "anonymous", ...
+    QString action;   // "login", "order.created", "override.used", ...
+    QString subject;  // what it happened to: an order id, a hold id, a path
+    QString terminal; // the terminal of the actor's session; "" when none
+    QJsonObject detail;
+};
+
+struct AuditRecord
+{
+    qint64 id = 0;
+    qint64 atMs = 0;
+    AuditEntry entry;
+};
+
+// What GET /audit asks for. Empty strings and zero numbers filter nothing.
+struct AuditQuery
+{
+    QString actor;                // exact
+    QString actionPrefix;         // "refund" finds "refund" and "refund.card"
+    QString subject;              // exact
+    QString terminal;             // exact
+    std::optional<qint64> fromMs; // at >= fromMs
+    std::optional<qint64> toMs;   // at <= toMs
+    qint64 beforeId = 0;          // id < beforeId: the next page back
+    int limit = 100;
+};
+
+struct AuditPage
+{
+    QList<AuditRecord> records; // newest first
+    qint64 nextBeforeId = 0;    // beforeId of the next page; 0 when this was the last
+};
+
+// The append-only record of who did what: logins, sales, overrides, rejected payment callbacks,
+// denials. Hash-chained: each record stores the hash of the one before it and its own hash over
+// that and its fields, so a record changed or deleted afterwards breaks the chain
+// (verifyAuditChain). The terminal is one of the hashed fields when it is not empty; records
+// without one hash exactly as before the column existed, so older chains stay verifiable.
 // Thread-safe: each call writes through the connection the provider gives the calling thread;
 // records are chained one at a time.
 class AuditLog
@@ -25,6 +66,10 @@ public:
 
     [[nodiscard]] Result<> record(const QString &actor, const QString &action,
                                   const QString &subject, const QJsonObject &detail = {});
+    [[nodiscard]] Result<> record(const AuditEntry &entry);
+
+    // Records matching `query`, newest first, one page of at most query.limit.
+    [[nodiscard]] Result<AuditPage> find(const AuditQuery &query);
 
 private:
     ConnectionProvider m_connections;

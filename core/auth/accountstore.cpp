@@ -56,6 +56,23 @@ bool AccountStore::isValidUsername(const QString &username)
     return pattern.match(username).hasMatch();
 }
 
+bool AccountStore::isValidTerminal(const QString &terminal)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9._ -]{1,64}$"));
+    return pattern.match(terminal).hasMatch();
+}
+
+bool AccountStore::isValidPin(const QString &pin)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[0-9]{4,12}$"));
+    return pattern.match(pin).hasMatch();
+}
+
+QString AccountStore::sessionHash(const QString &token)
+{
+    return QString::fromLatin1(tokenHash(token));
+}
+
 Result<Account> AccountStore::addUser(const QString &username, Role role, const QString &password)
 {
     if (!isValidUsername(username))
@@ -118,15 +135,12 @@ Result<std::optional<Account>> AccountStore::findUser(const QString &username)
     return account;
 }
 
-Result<Session> AccountStore::login(const QString &username, const QString &password)
+Result<Account> AccountStore::verify(Connection &connection, const QString &username,
+                                     const QString &secret, CredentialKind kind)
 {
-    auto connection = m_connections();
-    if (!connection)
-        return std::unexpected(connection.error());
-    auto query = (*connection)
-                     ->prepare(QStringLiteral(
-                         "SELECT user_id, password_hash, role, disabled, locked_until FROM app_user"
-                         " WHERE username = ?"));
+    auto query = connection.prepare(
+        QStringLiteral("SELECT user_id, password_hash, role, disabled, locked_until, pin_hash"
+                       " FROM app_user WHERE username = ?"));
     if (!query)
         return std::unexpected(query.error());
     (*query)->bindValue(0, username);
@@ -139,48 +153,81 @@ Result<Session> AccountStore::login(const QString &username, const QString &pass
     if ((*query)->next()) {
         account = Account{UserId((*query)->value(0).toString()), username,
                           roleFromWireName((*query)->value(2).toString()).value_or(Role::Kiosk)};
-        storedHash = (*query)->value(1).toString();
+        const QString stored = (*query)->value(kind == CredentialKind::Pin ? 5 : 1).toString();
+        // A user without a PIN is checked against the decoy: as slow, and never right.
+        if (!stored.isEmpty())
+            storedHash = stored;
         disabled = (*query)->value(3).toInt() != 0;
         lockedUntil = (*query)->value(4).toLongLong();
     }
     (*query)->finish();
-    const bool passwordOk = verifyPassword(password, storedHash);
+    const bool secretOk = verifyPassword(secret, storedHash);
     const qint64 now = m_clock.nowMs();
     if (account && lockedUntil > now)
         return fail(ErrorCode::RateLimited,
                     QStringLiteral("account locked after %1 failed logins; try again in %2 min")
                         .arg(kMaxFailedLogins)
                         .arg((lockedUntil - now + 59'999) / 60'000));
-    if (account && !passwordOk) {
-        if (auto counted = recordFailedLogin(**connection, account->id); !counted)
+    if (account && !secretOk) {
+        if (auto counted = recordFailedLogin(connection, account->id); !counted)
             return std::unexpected(counted.error());
     }
-    if (!account || !passwordOk || disabled)
-        return fail(ErrorCode::InvalidCredentials, QStringLiteral("wrong user name or password"));
-    auto reset =
-        (*connection)
-            ->prepare(QStringLiteral("UPDATE app_user SET failed_logins = 0 WHERE user_id = ?"));
+    if (!account || !secretOk || disabled)
+        return fail(ErrorCode::InvalidCredentials,
+                    kind == CredentialKind::Pin ? QStringLiteral("wrong user name or PIN")
+                                                : QStringLiteral("wrong user name or password"));
+    auto reset = connection.prepare(
+        QStringLiteral("UPDATE app_user SET failed_logins = 0 WHERE user_id = ?"));
     if (!reset)
         return std::unexpected(reset.error());
     (*reset)->bindValue(0, account->id.value());
     if (auto ok = Connection::run(**reset); !ok)
         return std::unexpected(ok.error());
     (*reset)->finish();
+    return *account;
+}
+
+Result<Account> AccountStore::checkCredentials(const QString &username, const QString &secret,
+                                               CredentialKind kind)
+{
+    auto connection = m_connections();
+    if (!connection)
+        return std::unexpected(connection.error());
+    return verify(**connection, username, secret, kind);
+}
+
+Result<Session> AccountStore::login(const QString &username, const QString &password,
+                                    const QString &terminal)
+{
+    if (!terminal.isEmpty() && !isValidTerminal(terminal))
+        return fail(
+            ErrorCode::BadRequest,
+            QStringLiteral("terminal names are 1-64 letters, digits, '-', '_', '.' or ' '"));
+    auto connection = m_connections();
+    if (!connection)
+        return std::unexpected(connection.error());
+    auto account = verify(**connection, username, password, CredentialKind::Password);
+    if (!account)
+        return std::unexpected(account.error());
 
     Session session;
     session.token = randomToken(32);
     session.account = *account;
     session.expiresMs = m_clock.nowMs() + m_sessionLifetimeMs;
+    session.terminal = terminal;
+    session.tokenHash = sessionHash(session.token);
     auto insert = (*connection)
                       ->prepare(QStringLiteral(
-                          "INSERT INTO user_session (token_hash, user_id, created_at, expires_at)"
-                          " VALUES (?, ?, ?, ?)"));
+                          "INSERT INTO user_session (token_hash, user_id, created_at, expires_at,"
+                          " terminal) VALUES (?, ?, ?, ?, ?)"));
     if (!insert)
         return std::unexpected(insert.error());
-    (*insert)->bindValue(0, QString::fromLatin1(tokenHash(session.token)));
+    (*insert)->bindValue(0, session.tokenHash);
     (*insert)->bindValue(1, account->id.value());
     (*insert)->bindValue(2, m_clock.nowMs());
     (*insert)->bindValue(3, session.expiresMs);
+    // Not a null QString: Qt SQL binds a null string as NULL.
+    (*insert)->bindValue(4, terminal.isNull() ? QStringLiteral("") : terminal);
     if (auto ok = Connection::run(**insert); !ok)
         return std::unexpected(ok.error());
     (*insert)->finish();
@@ -191,6 +238,54 @@ Result<Session> AccountStore::login(const QString &username, const QString &pass
         m_sessionCache.insert(tokenHash(session.token), cached);
     }
     return session;
+}
+
+Result<> AccountStore::setPin(const QString &username, const QString &pin)
+{
+    if (!isValidPin(pin))
+        return fail(ErrorCode::BadRequest, QStringLiteral("a PIN is 4-12 digits"));
+    auto hash = hashPassword(pin, m_hashParams);
+    if (!hash)
+        return std::unexpected(hash.error());
+    auto connection = m_connections();
+    if (!connection)
+        return std::unexpected(connection.error());
+    auto update =
+        (*connection)
+            ->prepare(QStringLiteral("UPDATE app_user SET pin_hash = ? WHERE username = ?"));
+    if (!update)
+        return std::unexpected(update.error());
+    (*update)->bindValue(0, *hash);
+    (*update)->bindValue(1, username);
+    if (auto ok = Connection::run(**update); !ok)
+        return std::unexpected(ok.error());
+    const int rows = (*update)->numRowsAffected();
+    (*update)->finish();
+    if (rows != 1)
+        return fail(ErrorCode::NotFound, QStringLiteral("no user %1").arg(username));
+    qCInfo(lcCore).noquote() << "set the PIN of" << username;
+    return {};
+}
+
+Result<bool> AccountStore::hasPin(const QString &username)
+{
+    auto connection = m_connections();
+    if (!connection)
+        return std::unexpected(connection.error());
+    auto query =
+        (*connection)->prepare(QStringLiteral("SELECT pin_hash FROM app_user WHERE username = ?"));
+    if (!query)
+        return std::unexpected(query.error());
+    (*query)->bindValue(0, username);
+    if (auto ok = Connection::run(**query); !ok)
+        return std::unexpected(ok.error());
+    if (!(*query)->next()) {
+        (*query)->finish();
+        return fail(ErrorCode::NotFound, QStringLiteral("no user %1").arg(username));
+    }
+    const bool has = !(*query)->value(0).toString().isEmpty();
+    (*query)->finish();
+    return has;
 }
 
 Result<> AccountStore::recordFailedLogin(Connection &connection, const UserId &user)
@@ -235,7 +330,8 @@ Result<Session> AccountStore::sessionForToken(const QString &token)
         return std::unexpected(connection.error());
     auto query = (*connection)
                      ->prepare(QStringLiteral(
-                         "SELECT s.user_id, u.username, u.role, s.expires_at FROM user_session s"
+                         "SELECT s.user_id, u.username, u.role, s.expires_at, s.terminal"
+                         " FROM user_session s"
                          " JOIN app_user u ON u.user_id = s.user_id"
                          " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.disabled = 0"));
     if (!query)
@@ -252,6 +348,8 @@ Result<Session> AccountStore::sessionForToken(const QString &token)
         Account{UserId((*query)->value(0).toString()), (*query)->value(1).toString(),
                 roleFromWireName((*query)->value(2).toString()).value_or(Role::Kiosk)};
     session.expiresMs = (*query)->value(3).toLongLong();
+    session.terminal = (*query)->value(4).toString();
+    session.tokenHash = QString::fromLatin1(hash);
     (*query)->finish();
     if (session.expiresMs <= now)
         return fail(ErrorCode::Unauthenticated, QStringLiteral("the session has expired"));

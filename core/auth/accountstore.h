@@ -39,6 +39,15 @@ struct Session
     QString token; // the bearer token; only known when the session is created
     Account account;
     qint64 expiresMs = 0;
+    QString terminal;  // the terminal's name given at login; "" when none
+    QString tokenHash; // hex SHA-256 of the token: names the session in stored records
+};
+
+// How a supervisor proves who they are at a clerk's terminal.
+enum class CredentialKind
+{
+    Password,
+    Pin
 };
 
 // Users and login sessions. Passwords are stored as scrypt hashes; session tokens are random
@@ -60,7 +69,19 @@ public:
     // every login, even with the right password, fails with RateLimited until then. A right
     // password resets the count. Unknown users and wrong passwords fail alike
     // (InvalidCredentials), after the same slow password check.
-    [[nodiscard]] Result<Session> login(const QString &username, const QString &password);
+    // `terminal` names the terminal the session works at (isValidTerminal; "" for none); it is
+    // stored with the session and returned by sessionForToken.
+    [[nodiscard]] Result<Session> login(const QString &username, const QString &password,
+                                        const QString &terminal = {});
+    // Checks a user's password or PIN without opening a session: the same slow check, the same
+    // lockout (wrong PINs count with wrong passwords) and the same InvalidCredentials for an
+    // unknown user, a wrong secret or a user without a PIN. RateLimited while locked.
+    [[nodiscard]] Result<Account> checkCredentials(const QString &username, const QString &secret,
+                                                   CredentialKind kind);
+    // Sets (or replaces) a user's PIN: 4–12 digits, hashed like a password. NotFound for an
+    // unknown user.
+    [[nodiscard]] Result<> setPin(const QString &username, const QString &pin);
+    [[nodiscard]] Result<bool> hasPin(const QString &username);
     static constexpr int kMaxFailedLogins = 10;
     static constexpr qint64 kLockoutMs = 30LL * 60 * 1000;
     // The session a bearer token names; Unauthenticated when unknown, expired or revoked.
@@ -69,6 +90,11 @@ public:
 
     // Usernames: 1–64 characters of letters, digits, '.', '_' and '-'.
     [[nodiscard]] static bool isValidUsername(const QString &username);
+    // Terminal names: 1–64 characters of letters, digits, '-', '_', '.' and ' '.
+    [[nodiscard]] static bool isValidTerminal(const QString &terminal);
+    [[nodiscard]] static bool isValidPin(const QString &pin);
+    // The hex SHA-256 of a session token, as stored.
+    [[nodiscard]] static QString sessionHash(const QString &token);
 
 private:
     ConnectionProvider m_connections;
@@ -76,6 +102,9 @@ private:
     PasswordHashParams m_hashParams;
     qint64 m_sessionLifetimeMs;
 
+    // The shared part of login() and checkCredentials().
+    [[nodiscard]] Result<Account> verify(Connection &connection, const QString &username,
+                                         const QString &secret, CredentialKind kind);
     // Counts a failed login and locks the account at the limit.
     [[nodiscard]] Result<> recordFailedLogin(Connection &connection, const UserId &user);
 

@@ -403,13 +403,21 @@ struct OrderRow
     qint64 createdMs = 0;
     QString contactName;
     QString contactPhone;
+    QString shiftId;
+    QString terminal;
 };
+
+// A text for a nullable column: "" is stored as NULL.
+QVariant nullIfEmpty(const QString &text)
+{
+    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
+}
 
 Result<std::optional<OrderRow>> readOrder(Sql &sql, const OrderId &order)
 {
     TRY(query, sql.exec(QStringLiteral("SELECT hold_id, show_id, user_id, status, amount_cents,"
-                                       " currency, pay_by, created_at, contact_name, contact_phone"
-                                       " FROM ticket_order WHERE order_id = ?"),
+                                       " currency, pay_by, created_at, contact_name, contact_phone,"
+                                       " shift_id, terminal FROM ticket_order WHERE order_id = ?"),
                         {order.value()}));
     QSqlQuery &q = **query;
     if (!q.next()) {
@@ -428,6 +436,8 @@ Result<std::optional<OrderRow>> readOrder(Sql &sql, const OrderId &order)
     row.createdMs = q.value(7).toLongLong();
     row.contactName = q.value(8).toString();
     row.contactPhone = q.value(9).toString();
+    row.shiftId = q.value(10).toString();
+    row.terminal = q.value(11).toString();
     q.finish();
     return std::optional<OrderRow>(std::move(row));
 }
@@ -646,7 +656,7 @@ Result<ReleaseOutcome> releaseHold(WriterContext &writer, const ReleaseCommand &
     case HoldState::Released:
     case HoldState::Expired:
         // Releasing twice is harmless: the seats are already free.
-        return ReleaseOutcome{command.hold, hold.status, hold.seats};
+        return ReleaseOutcome{command.hold, hold.status, hold.seats, hold.user};
     case HoldState::Confirmed:
         return std::unexpected(holdGone(command.hold, hold.status));
     case HoldState::Active:
@@ -656,7 +666,7 @@ Result<ReleaseOutcome> releaseHold(WriterContext &writer, const ReleaseCommand &
     if (!*ended)
         return fail(ErrorCode::Conflict,
                     QStringLiteral("hold %1 changed meanwhile").arg(command.hold.value()));
-    return ReleaseOutcome{command.hold, HoldState::Released, hold.seats};
+    return ReleaseOutcome{command.hold, HoldState::Released, hold.seats, hold.user};
 }
 
 Result<OrderCreated> createOrder(WriterContext &writer, const EngineOptions &options,
@@ -740,13 +750,14 @@ Result<OrderCreated> createOrder(WriterContext &writer, const EngineOptions &opt
         sql.change(QStringLiteral("INSERT INTO ticket_order (order_id, hold_id, show_id, user_id,"
                                   " amount_cents, currency, status, idempotency_key, request_hash,"
                                   " create_response, contact_name, contact_phone, pay_by,"
-                                  " created_at, updated_at)"
-                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                  " created_at, updated_at, shift_id, terminal)"
+                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                    {order.value(), command.hold.value(), hold.show.value(), command.user.value(),
                     hold.totalCents, hold.currency, static_cast<int>(status),
                     command.idempotencyKey, QString::fromLatin1(command.requestHash.toHex()),
                     QString::fromUtf8(responseJson), command.contactName, command.contactPhone,
-                    payBy, nowMs, nowMs}));
+                    payBy, nowMs, nowMs, nullIfEmpty(command.shiftId),
+                    command.terminal.isNull() ? QStringLiteral("") : command.terminal}));
     Q_UNUSED(inserted);
     TRY(seats, heldSeatIndexes(sql, command.hold));
     const std::vector<int> indexes = std::move(*seats);
@@ -822,6 +833,8 @@ struct PaymentFacts
     qint64 changeCents = 0;
     QString reference;
     QString recordedBy;
+    QString shiftId;             // the cash shift the money belongs to; "" for none
+    bool shiftMustBeOpen = true; // box office: only a shift still open takes the payment
 };
 
 Result<> recordPayment(Sql &sql, const PaymentFacts &facts, const OrderRow &order,
@@ -831,11 +844,14 @@ Result<> recordPayment(Sql &sql, const PaymentFacts &facts, const OrderRow &orde
     TRY(inserted,
         sql.change(QStringLiteral("INSERT INTO payment (payment_id, order_id, source, method,"
                                   " status, amount_cents, tendered_cents, change_cents, reference,"
-                                  " recorded_by, refund_required, note, received_at)"
-                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                  " recorded_by, refund_required, note, received_at, shift_id)"
+                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                                  " (SELECT shift_id FROM cash_shift WHERE shift_id = ?"
+                                  " AND (status = 'OPEN' OR ? = 0)))"),
                    {facts.payment.value(), order.order.value(), facts.source, facts.method, status,
                     amountCents, facts.tenderedCents, facts.changeCents, facts.reference,
-                    facts.recordedBy, refundRequired ? 1 : 0, note, nowMs}));
+                    facts.recordedBy, refundRequired ? 1 : 0, note, nowMs,
+                    nullIfEmpty(facts.shiftId), facts.shiftMustBeOpen ? 1 : 0}));
     Q_UNUSED(inserted);
     return {};
 }
@@ -943,6 +959,7 @@ Result<PaymentOutcome> tender(WriterContext &writer, const TicketSigner &signer,
     facts.method = wireName(command.method);
     facts.reference = command.reference;
     facts.recordedBy = command.clerk.value();
+    facts.shiftId = command.shiftId;
     if (command.method == PaymentMethod::Cash) {
         if (command.tenderedCents < order.amountCents)
             return fail(ErrorCode::BadRequest,
@@ -999,6 +1016,10 @@ Result<PaymentOutcome> paymentCallback(WriterContext &writer, const TicketSigner
     facts.method = QStringLiteral("CARD");
     facts.tenderedCents = command.amountCents;
     facts.recordedBy = QStringLiteral("acquirer");
+    // A card payment belongs to the shift its order was made in, even when the acquirer
+    // answers after that shift closed (it moves no cash).
+    facts.shiftId = order.shiftId;
+    facts.shiftMustBeOpen = false;
 
     if (!command.success) {
         if (auto ok = recordPayment(sql, facts, order, command.amountCents,
@@ -1239,6 +1260,8 @@ Result<OrderView> BookingEngine::order(const OrderId &orderId)
     view.createdMs = o.createdMs;
     view.contactName = o.contactName;
     view.contactPhone = o.contactPhone;
+    view.terminal = o.terminal;
+    view.shiftId = o.shiftId;
     TRY(hold, readHold(sql, o.hold));
     if (*hold)
         view.seats = (*hold)->seats;

@@ -44,6 +44,7 @@ struct ReleaseOutcome
     HoldId hold;
     HoldState state = HoldState::Released; // RELEASED, or EXPIRED if it had already run out
     QList<SeatId> seats;
+    UserId owner; // who placed the hold
 };
 
 struct OrderCommand
@@ -54,6 +55,8 @@ struct OrderCommand
     QByteArray requestHash; // hash of the request body: the same key must come with the same body
     QString contactName;
     QString contactPhone;
+    QString terminal; // the terminal of the creating session
+    QString shiftId;  // the cash shift open for the creating session; "" for none
 };
 
 struct OrderCreated
@@ -79,6 +82,8 @@ struct TenderCommand
     PaymentMethod method = PaymentMethod::Cash;
     qint64 tenderedCents = 0; // cash handed over; for card the order amount
     QString reference;        // card terminal slip / authorisation number
+    QString terminal;         // the terminal of the recording session
+    QString shiftId;          // its open cash shift; "" for none (the payment joins no shift)
 };
 
 struct CallbackCommand
@@ -142,6 +147,8 @@ struct OrderView
     qint64 createdMs = 0;
     QString contactName;
     QString contactPhone;
+    QString terminal;
+    QString shiftId; // "" when the order was made outside a cash shift
     QList<SeatId> seats;
     QList<TicketView> tickets;
     QList<PaymentRecord> payments;

@@ -29,6 +29,11 @@ enum class ErrorCode
     IdempotencyMismatch, // idempotency key reused with another body
     AmountMismatch,      // payment amount differs from the order's
     RateLimited,         // too many requests
+    BadCredentials,      // a supervisor's password or PIN for an override is wrong
+    OverrideRejected,    // an override token that is used, expired or for another action
+    ShiftAlreadyOpen,    // the user or the terminal already has an open cash shift
+    NoOpenShift,         // the user has no open cash shift
+    ShiftClosed,         // the cash shift is closed already
     Overloaded,          // the server is shedding load; try again
     Unreachable,         // client side: no answer from the server (down, network, timeout)
     StorageFailure,      // the database failed; a server fault, never caused by input

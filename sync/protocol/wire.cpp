@@ -434,7 +434,7 @@ QJsonObject orderJson(const OrderView &order)
                                     {QStringLiteral("tenderedCents"), p.tenderedCents},
                                     {QStringLiteral("changeCents"), p.changeCents},
                                     {QStringLiteral("receivedAt"), isoUtc(p.receivedMs)}});
-    return QJsonObject{
+    QJsonObject json{
         {QStringLiteral("orderId"), order.order.value()},
         {QStringLiteral("holdId"), order.hold.value()},
         {QStringLiteral("showId"), order.show.value()},
@@ -448,7 +448,11 @@ QJsonObject orderJson(const OrderView &order)
                                                 {QStringLiteral("phone"), order.contactPhone}}},
         {QStringLiteral("seatIds"), seats},
         {QStringLiteral("tickets"), tickets},
-        {QStringLiteral("payments"), payments}};
+        {QStringLiteral("payments"), payments},
+        {QStringLiteral("terminal"), order.terminal}};
+    if (!order.shiftId.isEmpty())
+        json.insert(QStringLiteral("shiftId"), order.shiftId);
+    return json;
 }
 
 QJsonObject verifyJson(const VerifyOutcome &outcome)

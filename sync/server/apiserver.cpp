@@ -1,12 +1,16 @@
 #include "sync/server/apiserver.h"
 
 #include "core/audit/auditlog.h"
+#include "core/auth/overridestore.h"
+#include "core/booking/ordersearch.h"
+#include "core/cash/shiftstore.h"
 #include "core/security/paymentsignature.h"
 #include "core/security/random.h"
 #include "core/venue/venuelayout.h"
 #include "sync/protocol/wire.h"
 #include "sync/server/serverlogging.h"
 
+#include <QDateTime>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QJsonArray>
@@ -16,6 +20,7 @@
 #include <QWebSocket>
 
 #include <array>
+#include <limits>
 #include <optional>
 
 namespace Boxoffice::Sync {
@@ -108,6 +113,14 @@ struct ApiServer::Call
     std::shared_ptr<PendingReply> reply;
     QStringList params;
     std::optional<Session> session;
+    // The supervisor override this request used, when it carried one (X-Override-Token).
+    std::optional<OverrideUse> override;
+
+    // The supervisor who authorised the action by an override; "" when none did.
+    [[nodiscard]] QString authorizedBy() const
+    {
+        return override ? override->supervisorName : QString();
+    }
 
     [[nodiscard]] QString header(const QByteArray &name) const
     {
@@ -123,21 +136,35 @@ struct ApiServer::Call
 
 namespace {
 
+// A route a role outside `roles` may still call with a supervisor's override
+// (X-Override-Token, POST /overrides): the token must be for `action` on the path parameter
+// `subjectParam`. It is consumed before the handler runs.
+struct OverrideRule
+{
+    const char *action = nullptr; // nullptr: no override
+    int subjectParam = 0;
+    unsigned roles = 0; // who may act with an override
+};
+
 struct Route
 {
     Method method;
     std::array<const char *, 6> segments; // "*" matches one id; nullptr ends the pattern
     unsigned roles;                       // kAnonymous: no session needed
+    OverrideRule override = {};
 };
 
 } // namespace
 
 ApiServer::ApiServer(BookingEngine &engine, AccountStore &accounts, AuditLog &audit,
-                     TicketVerifier verifier, ServerConfig config, QObject *parent)
+                     ShiftStore &shifts, OverrideStore &overrides, TicketVerifier verifier,
+                     ServerConfig config, QObject *parent)
     : QAbstractHttpServer(parent)
     , m_engine(engine)
     , m_accounts(accounts)
     , m_audit(audit)
+    , m_shifts(shifts)
+    , m_overrides(overrides)
     , m_verifier(std::move(verifier))
     , m_config(std::move(config))
 {
@@ -155,9 +182,19 @@ ApiServer::~ApiServer()
 void ApiServer::audit(const QString &actor, const QString &action, const QString &subject,
                       const QJsonObject &detail)
 {
-    m_background.start([this, actor, action, subject, detail] {
-        (void)m_audit.record(actor, action, subject, detail);
-    });
+    audit(AuditEntry{actor, action, subject, {}, detail});
+}
+
+void ApiServer::audit(const Call &call, const QString &action, const QString &subject,
+                      const QJsonObject &detail)
+{
+    audit(AuditEntry{call.session ? call.session->account.username : QStringLiteral("anonymous"),
+                     action, subject, terminalOf(call), detail});
+}
+
+void ApiServer::audit(AuditEntry entry)
+{
+    m_background.start([this, entry = std::move(entry)] { (void)m_audit.record(entry); });
 }
 
 Result<quint16> ApiServer::start(const QHostAddress &address, quint16 port)
@@ -204,12 +241,23 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         {{Method::Get, {"shows", "*", "seats"}, kAnyRole}, &ApiServer::showSeats},
         {{Method::Get, {"venues", "*", "layout"}, kAnyRole}, &ApiServer::venueLayout},
         {{Method::Post, {"shows", "*", "holds"}, kSellers}, &ApiServer::placeHold},
-        {{Method::Delete, {"holds", "*"}, kSellers}, &ApiServer::releaseHold},
+        {{Method::Delete, {"holds", "*"}, kSellers, {"release", 0, kClerk}},
+         &ApiServer::releaseHold},
         {{Method::Post, {"orders"}, kSellers}, &ApiServer::createOrder},
         {{Method::Get, {"orders", "*"}, kSellers | kAdmin}, &ApiServer::orderDetail},
         {{Method::Post, {"orders", "*", "payments"}, kStaff}, &ApiServer::tender},
         {{Method::Post, {"payments", "callback"}, kAnonymous}, &ApiServer::paymentCallback},
         {{Method::Post, {"tickets", "verify"}, kStaff | kAdmin}, &ApiServer::verifyTicket},
+        {{Method::Post, {"overrides"}, kClerk}, &ApiServer::requestOverride},
+        {{Method::Get, {"orders"}, kStaff | kAdmin}, &ApiServer::searchOrders},
+        {{Method::Get, {"audit"}, kSupervisor | kAdmin}, &ApiServer::auditRecords},
+        {{Method::Get, {"audit", "verify"}, kSupervisor | kAdmin}, &ApiServer::auditVerify},
+        {{Method::Post, {"shifts"}, kStaff}, &ApiServer::openShift},
+        {{Method::Get, {"shifts", "current"}, kStaff}, &ApiServer::currentShift},
+        {{Method::Get, {"shifts"}, kSupervisor | kAdmin}, &ApiServer::listShifts},
+        {{Method::Get, {"shifts", "*", "report"}, kStaff | kAdmin}, &ApiServer::shiftReport},
+        {{Method::Post, {"shifts", "*", "close"}, kStaff}, &ApiServer::closeShift},
+        {{Method::Get, {"reports", "day"}, kSupervisor | kAdmin}, &ApiServer::dayReport},
     };
 
     const QString path = request.url().path();
@@ -223,6 +271,7 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     Call call{request,
               std::make_shared<PendingReply>(socket, makeResponder(request, socket),
                                              request.method() == Method::Head),
+              {},
               {},
               {}};
     static const QString kPrefix = QStringLiteral("/api/v1/");
@@ -288,14 +337,26 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
                 return true;
             }
             call.session = *session;
-            if (!(entry.route.roles & (1u << static_cast<int>(session->account.role)))) {
-                const Error error =
-                    Error::make(ErrorCode::Forbidden, QStringLiteral("the %1 role may not do this")
-                                                          .arg(wireName(session->account.role)));
+            const unsigned role = 1u << static_cast<int>(session->account.role);
+            const OverrideRule &rule = entry.route.override;
+            const QString overrideToken =
+                rule.action && (rule.roles & role) ? call.header("x-override-token") : QString();
+            if (!(entry.route.roles & role) && overrideToken.isEmpty()) {
+                const Error error = Error::make(
+                    ErrorCode::Forbidden,
+                    rule.action && (rule.roles & role)
+                        ? QStringLiteral("the %1 role needs a supervisor override (%2) for this")
+                              .arg(wireName(session->account.role), QLatin1StringView(rule.action))
+                        : QStringLiteral("the %1 role may not do this")
+                              .arg(wireName(session->account.role)));
                 denied(call, error);
                 call.error(error);
                 return true;
             }
+            if (!overrideToken.isEmpty() &&
+                !consumeOverride(call, overrideToken, QLatin1StringView(rule.action),
+                                 call.params.value(rule.subjectParam)))
+                return true;
         }
         (this->*entry.handler)(call);
         return true;
@@ -371,26 +432,37 @@ void ApiServer::login(Call &call)
     auto password = requiredString(*body, QStringLiteral("password"), 256);
     if (!password)
         return call.error(password.error());
+    auto terminal = optionalString(*body, QStringLiteral("terminal"), 64);
+    if (!terminal)
+        return call.error(terminal.error());
+    if (!terminal->isEmpty() && !AccountStore::isValidTerminal(*terminal))
+        return call.error(
+            ErrorCode::BadRequest,
+            QStringLiteral("terminal: 1-64 letters, digits, spaces, '-', '_' or '.'"));
     // Password hashing is slow on purpose: keep it off the network thread.
     auto reply = call.reply;
-    m_background.start([this, reply, username = *username, password = *password] {
-        auto session = m_accounts.login(username, password);
-        if (session)
-            (void)m_audit.record(username, QStringLiteral("login"), username);
-        else
-            (void)m_audit.record(username, QStringLiteral("login.failed"), username,
-                                 QJsonObject{{QStringLiteral("reason"), session.error().message}});
-        post([reply, session] {
-            if (!session)
-                return reply->send(session.error());
-            reply->send(201, toJson(QJsonObject{
-                                 {QStringLiteral("token"), session->token},
-                                 {QStringLiteral("role"), wireName(session->account.role)},
-                                 {QStringLiteral("userId"), session->account.id.value()},
-                                 {QStringLiteral("username"), session->account.username},
-                                 {QStringLiteral("expiresAt"), isoUtc(session->expiresMs)}}));
+    m_background.start(
+        [this, reply, username = *username, password = *password, terminal = *terminal] {
+            auto session = m_accounts.login(username, password, terminal);
+            if (session)
+                (void)m_audit.record(
+                    AuditEntry{username, QStringLiteral("login"), username, terminal, {}});
+            else
+                (void)m_audit.record(
+                    AuditEntry{username, QStringLiteral("login.failed"), username, terminal,
+                               QJsonObject{{QStringLiteral("reason"), session.error().message}}});
+            post([reply, session] {
+                if (!session)
+                    return reply->send(session.error());
+                reply->send(201, toJson(QJsonObject{
+                                     {QStringLiteral("token"), session->token},
+                                     {QStringLiteral("role"), wireName(session->account.role)},
+                                     {QStringLiteral("userId"), session->account.id.value()},
+                                     {QStringLiteral("username"), session->account.username},
+                                     {QStringLiteral("terminal"), session->terminal},
+                                     {QStringLiteral("expiresAt"), isoUtc(session->expiresMs)}}));
+            });
         });
-    });
 }
 
 void ApiServer::logout(Call &call)
@@ -518,10 +590,32 @@ void ApiServer::releaseHold(Call &call)
     ReleaseCommand command;
     command.hold = HoldId(call.params[0]);
     command.actor = call.session->account.id;
-    command.mayReleaseAnyHold = call.session->account.role == Role::Supervisor;
+    // A clerk releases another user's hold only with a supervisor's override.
+    command.mayReleaseAnyHold =
+        call.session->account.role == Role::Supervisor || call.override.has_value();
+    auto reply = call.reply;
+    AuditEntry forced{call.session->account.username,
+                      QStringLiteral("hold.release.forced"),
+                      command.hold.value(),
+                      terminalOf(call),
+                      {}};
+    if (call.override)
+        forced.detail.insert(QStringLiteral("authorizedBy"), call.authorizedBy());
+    const UserId actor = command.actor;
     m_engine.release(std::move(command),
-                     replyLater<ReleaseOutcome>(
-                         call.reply, 200, [](const ReleaseOutcome &r) { return releaseJson(r); }));
+                     [this, reply, forced, actor](Result<ReleaseOutcome> result) mutable {
+                         if (result && result->owner != actor) {
+                             forced.detail.insert(QStringLiteral("owner"), result->owner.value());
+                             forced.detail.insert(QStringLiteral("after"), wireName(result->state));
+                             audit(forced);
+                         }
+                         post([reply, result] {
+                             if (result)
+                                 reply->send(200, toJson(releaseJson(*result)));
+                             else
+                                 reply->send(result.error());
+                         });
+                     });
 }
 
 void ApiServer::createOrder(Call &call)
@@ -570,20 +664,37 @@ void ApiServer::createOrder(Call &call)
     command.user = call.session->account.id;
     command.idempotencyKey = key;
     command.requestHash = sha256(command.user.value().toUtf8() + '\n' + toJson(*body));
+    command.terminal = terminalOf(call);
+    command.shiftId = shiftOf(call);
     m_keysInFlight.insert(key);
     auto reply = call.reply;
-    m_engine.createOrder(std::move(command), [this, reply, key](Result<OrderCreated> result) {
-        post([this, reply, key, result] {
-            m_keysInFlight.remove(key);
-            if (!result)
-                return reply->send(result.error());
-            if (result->replayed)
-                reply->send(201, result->responseJson, QByteArrayLiteral("Idempotent-Replayed"),
-                            QByteArrayLiteral("true"));
-            else
-                reply->send(201, result->responseJson);
+    AuditEntry created{
+        call.session->account.username, QStringLiteral("order.created"), {}, command.terminal, {}};
+    if (!command.shiftId.isEmpty())
+        created.detail.insert(QStringLiteral("shiftId"), command.shiftId);
+    m_engine.createOrder(
+        std::move(command), [this, reply, key, created](Result<OrderCreated> result) mutable {
+            if (result && !result->replayed) {
+                created.subject = result->order.value();
+                created.detail.insert(QStringLiteral("holdId"), result->hold.value());
+                created.detail.insert(QStringLiteral("amountCents"), result->amount.minorUnits());
+                created.detail.insert(QStringLiteral("currency"), result->amount.currency());
+                created.detail.insert(
+                    QStringLiteral("after"),
+                    QJsonObject{{QStringLiteral("status"), wireName(OrderState::PendingPay)}});
+                audit(created);
+            }
+            post([this, reply, key, result] {
+                m_keysInFlight.remove(key);
+                if (!result)
+                    return reply->send(result.error());
+                if (result->replayed)
+                    reply->send(201, result->responseJson, QByteArrayLiteral("Idempotent-Replayed"),
+                                QByteArrayLiteral("true"));
+                else
+                    reply->send(201, result->responseJson);
+            });
         });
-    });
 }
 
 void ApiServer::orderDetail(Call &call)
@@ -627,9 +738,36 @@ void ApiServer::tender(Call &call)
     } else {
         return call.error(ErrorCode::BadRequest, QStringLiteral("method must be CASH or CARD"));
     }
-    m_engine.tender(std::move(command),
-                    replyLater<PaymentOutcome>(
-                        call.reply, 201, [](const PaymentOutcome &p) { return paymentJson(p); }));
+    command.terminal = terminalOf(call);
+    command.shiftId = shiftOf(call);
+    AuditEntry recorded{call.session->account.username, QStringLiteral("payment.recorded"),
+                        command.order.value(), command.terminal,
+                        QJsonObject{{QStringLiteral("method"), *method}}};
+    if (!command.shiftId.isEmpty())
+        recorded.detail.insert(QStringLiteral("shiftId"), command.shiftId);
+    auto reply = call.reply;
+    m_engine.tender(
+        std::move(command), [this, reply, recorded](Result<PaymentOutcome> result) mutable {
+            if (result && result->result == PaymentResult::Applied) {
+                recorded.detail.insert(QStringLiteral("paymentId"), result->payment.value());
+                recorded.detail.insert(QStringLiteral("amountCents"), result->amount.minorUnits());
+                recorded.detail.insert(QStringLiteral("tenderedCents"), result->tenderedCents);
+                recorded.detail.insert(QStringLiteral("changeCents"), result->changeCents);
+                recorded.detail.insert(
+                    QStringLiteral("before"),
+                    QJsonObject{{QStringLiteral("status"), wireName(OrderState::PendingPay)}});
+                recorded.detail.insert(
+                    QStringLiteral("after"),
+                    QJsonObject{{QStringLiteral("status"), wireName(result->orderStatus)}});
+                audit(recorded);
+            }
+            post([reply, result] {
+                if (result)
+                    reply->send(201, toJson(paymentJson(*result)));
+                else
+                    reply->send(result.error());
+            });
+        });
 }
 
 void ApiServer::paymentCallback(Call &call)
@@ -682,6 +820,16 @@ void ApiServer::paymentCallback(Call &call)
                   QJsonObject{{QStringLiteral("reason"), result.error().message},
                               {QStringLiteral("paymentId"), command.payment.value()},
                               {QStringLiteral("peer"), peer}});
+        } else if (result && result->result == PaymentResult::Applied) {
+            audit(QStringLiteral("acquirer"), QStringLiteral("payment.card.applied"),
+                  command.order.value(),
+                  QJsonObject{
+                      {QStringLiteral("paymentId"), command.payment.value()},
+                      {QStringLiteral("amountCents"), command.amountCents},
+                      {QStringLiteral("before"),
+                       QJsonObject{{QStringLiteral("status"), wireName(OrderState::PendingPay)}}},
+                      {QStringLiteral("after"),
+                       QJsonObject{{QStringLiteral("status"), wireName(result->orderStatus)}}}});
         } else if (result && result->result == PaymentResult::RefundRequired) {
             audit(QStringLiteral("acquirer"), QStringLiteral("payment.refund_required"),
                   command.order.value(),
@@ -716,6 +864,446 @@ void ApiServer::verifyTicket(Call &call)
     m_engine.verifyTicket(
         command, replyLater<VerifyOutcome>(call.reply, 200,
                                            [](const VerifyOutcome &v) { return verifyJson(v); }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Supervisor tools: overrides, order search, the audit log, cash shifts (docs/supervisor-api.md).
+
+namespace {
+
+// An ISO-8601 time of a query parameter ("2026-02-23T10:10:00.000Z"); nullopt when absent.
+Result<std::optional<qint64>> timeParameter(const QUrlQuery &query, const QString &name)
+{
+    if (!query.hasQueryItem(name))
+        return std::optional<qint64>();
+    const QString text = query.queryItemValue(name, QUrl::FullyDecoded);
+    const QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!time.isValid())
+        return fail(
+            ErrorCode::BadRequest,
+            QStringLiteral("%1 must be an ISO-8601 time such as 2026-02-23T10:10:00Z").arg(name));
+    return std::optional<qint64>(time.toMSecsSinceEpoch());
+}
+
+// A whole-number query parameter in [min, max]; `fallback` when absent.
+Result<qint64> integerParameter(const QUrlQuery &query, const QString &name, qint64 min, qint64 max,
+                                qint64 fallback)
+{
+    if (!query.hasQueryItem(name))
+        return fallback;
+    bool ok = false;
+    const qint64 value = query.queryItemValue(name).toLongLong(&ok);
+    if (!ok || value < min || value > max)
+        return fail(
+            ErrorCode::BadRequest,
+            QStringLiteral("%1 must be a whole number from %2 to %3").arg(name).arg(min).arg(max));
+    return value;
+}
+
+// A text query parameter of at most `maxLength` characters; "" when absent.
+Result<QString> textParameter(const QUrlQuery &query, const QString &name, int maxLength)
+{
+    const QString value = query.queryItemValue(name, QUrl::FullyDecoded);
+    if (value.size() > maxLength)
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("%1 is longer than %2 characters").arg(name).arg(maxLength));
+    return value;
+}
+
+} // namespace
+
+QString ApiServer::terminalOf(const Call &call)
+{
+    return call.session ? call.session->terminal : QString();
+}
+
+QString ApiServer::shiftOf(const Call &call)
+{
+    if (!call.session || call.session->terminal.isEmpty())
+        return {};
+    auto shift = m_shifts.openShiftId(call.session->account.id, call.session->terminal);
+    if (!shift) {
+        // The sale goes on; it only lands in no drawer.
+        qCWarning(lcServer).noquote() << "cannot look up the open shift:" << shift.error().message;
+        return {};
+    }
+    return *shift;
+}
+
+bool ApiServer::consumeOverride(Call &call, const QString &token, const QString &action,
+                                const QString &subject)
+{
+    auto use = m_overrides.consume(token, call.session->tokenHash, action, subject);
+    if (!use) {
+        if (use.error().code == ErrorCode::OverrideRejected)
+            audit(call, QStringLiteral("override.rejected"), subject,
+                  QJsonObject{{QStringLiteral("action"), action},
+                              {QStringLiteral("reason"),
+                               use.error().details.value(QStringLiteral("reason"))},
+                              {QStringLiteral("message"), use.error().message},
+                              {QStringLiteral("path"), call.request.url().path()}});
+        call.error(use.error());
+        return false;
+    }
+    audit(call, QStringLiteral("override.used"), subject,
+          QJsonObject{{QStringLiteral("overrideId"), use->overrideId},
+                      {QStringLiteral("action"), action},
+                      {QStringLiteral("authorizedBy"), use->supervisorName},
+                      {QStringLiteral("path"), call.request.url().path()}});
+    call.override = *use;
+    return true;
+}
+
+void ApiServer::requestOverride(Call &call)
+{
+    auto body = parseObject(call.request.body());
+    if (!body)
+        return call.error(body.error());
+    auto supervisor = requiredString(*body, QStringLiteral("supervisor"), 64);
+    if (!supervisor)
+        return call.error(supervisor.error());
+    auto password = optionalString(*body, QStringLiteral("password"), 256);
+    if (!password)
+        return call.error(password.error());
+    auto pin = optionalString(*body, QStringLiteral("pin"), 64);
+    if (!pin)
+        return call.error(pin.error());
+    if (password->isEmpty() == pin->isEmpty())
+        return call.error(ErrorCode::BadRequest,
+                          QStringLiteral("send exactly one of password and pin"));
+    auto action = requiredString(*body, QStringLiteral("action"), 32);
+    if (!action)
+        return call.error(action.error());
+    if (!OverrideStore::isKnownAction(*action))
+        return call.error(
+            ErrorCode::BadRequest,
+            QStringLiteral("action must be refund, void, exchange, reprint or release"));
+    auto subject = requiredString(*body, QStringLiteral("subject"), 128);
+    if (!subject)
+        return call.error(subject.error());
+    if (!isValidId(*subject, 128))
+        return call.error(ErrorCode::BadRequest,
+                          QStringLiteral("subject must be an id: letters, digits, '-', '_', '.'"));
+
+    const CredentialKind kind = pin->isEmpty() ? CredentialKind::Password : CredentialKind::Pin;
+    const QString secret = pin->isEmpty() ? *password : *pin;
+    OverrideRequest request;
+    request.supervisorName = *supervisor;
+    request.requestedBy = call.session->account.id;
+    request.sessionHash = call.session->tokenHash;
+    request.terminal = terminalOf(call);
+    request.action = *action;
+    request.subject = *subject;
+    AuditEntry entry{
+        call.session->account.username,
+        {},
+        *subject,
+        request.terminal,
+        QJsonObject{{QStringLiteral("action"), *action},
+                    {QStringLiteral("supervisor"), *supervisor},
+                    {QStringLiteral("method"),
+                     pin->isEmpty() ? QStringLiteral("PASSWORD") : QStringLiteral("PIN")}}};
+    // The credential check is as slow as a login: off the network thread.
+    auto reply = call.reply;
+    m_background.start([this, reply, request, secret, kind, entry]() mutable {
+        auto refuse = [&](const Error &error) {
+            entry.action = QStringLiteral("override.rejected");
+            entry.detail.insert(QStringLiteral("stage"), QStringLiteral("GRANT"));
+            entry.detail.insert(QStringLiteral("reason"), error.message);
+            (void)m_audit.record(entry);
+            post([reply, error] { reply->send(error); });
+        };
+        auto account = m_accounts.checkCredentials(request.supervisorName, secret, kind);
+        if (!account) {
+            if (account.error().code == ErrorCode::InvalidCredentials)
+                return refuse(
+                    Error::make(ErrorCode::BadCredentials,
+                                kind == CredentialKind::Pin
+                                    ? QStringLiteral("wrong supervisor name or PIN")
+                                    : QStringLiteral("wrong supervisor name or password")));
+            return refuse(account.error());
+        }
+        if (account->role != Role::Supervisor)
+            return refuse(
+                Error::make(ErrorCode::Forbidden,
+                            QStringLiteral("%1 is not a supervisor").arg(request.supervisorName)));
+        request.supervisor = account->id;
+        auto grant = m_overrides.grant(request);
+        if (!grant)
+            return refuse(grant.error());
+        entry.action = QStringLiteral("override.granted");
+        entry.detail.insert(QStringLiteral("overrideId"), grant->overrideId);
+        entry.detail.insert(QStringLiteral("expiresAt"), isoUtc(grant->expiresMs));
+        (void)m_audit.record(entry);
+        const QJsonObject answer{{QStringLiteral("overrideId"), grant->overrideId},
+                                 {QStringLiteral("token"), grant->token},
+                                 {QStringLiteral("action"), grant->action},
+                                 {QStringLiteral("subject"), grant->subject},
+                                 {QStringLiteral("supervisor"), grant->supervisorName},
+                                 {QStringLiteral("expiresAt"), isoUtc(grant->expiresMs)}};
+        post([reply, answer] { reply->send(201, toJson(answer)); });
+    });
+}
+
+void ApiServer::searchOrders(Call &call)
+{
+    const QUrlQuery query = call.request.query();
+    OrderSearch search;
+    search.text = query.queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded).trimmed();
+    if (search.text.isEmpty())
+        return call.error(ErrorCode::BadRequest,
+                          QStringLiteral("q is required: an order id, ticket code, QR payload, "
+                                         "phone number or customer name"));
+    if (search.text.size() > 512)
+        return call.error(ErrorCode::BadRequest, QStringLiteral("q is longer than 512 characters"));
+    const QString show = query.queryItemValue(QStringLiteral("showId"));
+    if (query.hasQueryItem(QStringLiteral("showId"))) {
+        if (!isValidId(show, 64))
+            return call.error(ErrorCode::BadRequest, QStringLiteral("showId is not a show id"));
+        search.show = ShowId(show);
+    }
+    auto limit = integerParameter(query, QStringLiteral("limit"), 1, 100, 50);
+    if (!limit)
+        return call.error(limit.error());
+    search.limit = static_cast<int>(*limit);
+    // A scanned ticket: its signed payload names the ticket code.
+    if (search.text.startsWith(QString(kTicketPayloadVersion) + QLatin1Char('.'))) {
+        if (auto claims = m_verifier.verify(search.text))
+            search.qrTicket = claims->ticket;
+    }
+    auto connection = m_engine.readConnection();
+    if (!connection)
+        return call.error(connection.error());
+    auto result = Core::searchOrders(**connection, search);
+    if (!result)
+        return call.error(result.error());
+    QJsonArray orders;
+    for (const OrderSummary &o : result->orders)
+        orders.append(QJsonObject{
+            {QStringLiteral("orderId"), o.order.value()},
+            {QStringLiteral("showId"), o.show.value()},
+            {QStringLiteral("showTitle"), o.showTitle},
+            {QStringLiteral("showStart"), isoUtc(o.showStartMs)},
+            {QStringLiteral("status"), wireName(o.status)},
+            {QStringLiteral("amountCents"), o.amountCents},
+            {QStringLiteral("currency"), o.currency},
+            {QStringLiteral("createdAt"), isoUtc(o.createdMs)},
+            {QStringLiteral("contact"), QJsonObject{{QStringLiteral("name"), o.contactName},
+                                                    {QStringLiteral("phone"), o.contactPhone}}},
+            {QStringLiteral("seatCount"), o.seatCount},
+            {QStringLiteral("validTicketCount"), o.validTicketCount},
+            {QStringLiteral("terminal"), o.terminal},
+            {QStringLiteral("userId"), o.user.value()}});
+    call.ok(200, QJsonObject{{QStringLiteral("orders"), orders},
+                             {QStringLiteral("matchedBy"), wireName(result->matchedBy)}});
+}
+
+void ApiServer::auditRecords(Call &call)
+{
+    const QUrlQuery query = call.request.query();
+    AuditQuery filter;
+    auto actor = textParameter(query, QStringLiteral("actor"), 64);
+    if (!actor)
+        return call.error(actor.error());
+    filter.actor = *actor;
+    auto action = textParameter(query, QStringLiteral("action"), 64);
+    if (!action)
+        return call.error(action.error());
+    filter.actionPrefix = *action;
+    auto subject = textParameter(query, QStringLiteral("subject"), 128);
+    if (!subject)
+        return call.error(subject.error());
+    filter.subject = *subject;
+    auto terminal = textParameter(query, QStringLiteral("terminal"), 64);
+    if (!terminal)
+        return call.error(terminal.error());
+    filter.terminal = *terminal;
+    auto from = timeParameter(query, QStringLiteral("from"));
+    if (!from)
+        return call.error(from.error());
+    filter.fromMs = *from;
+    auto to = timeParameter(query, QStringLiteral("to"));
+    if (!to)
+        return call.error(to.error());
+    filter.toMs = *to;
+    auto before = integerParameter(query, QStringLiteral("beforeId"), 1,
+                                   std::numeric_limits<qint64>::max(), 0);
+    if (!before)
+        return call.error(before.error());
+    filter.beforeId = *before;
+    auto limit = integerParameter(query, QStringLiteral("limit"), 1, 500, 100);
+    if (!limit)
+        return call.error(limit.error());
+    filter.limit = static_cast<int>(*limit);
+    auto page = m_audit.find(filter);
+    if (!page)
+        return call.error(page.error());
+    QJsonArray records;
+    for (const AuditRecord &r : page->records)
+        records.append(QJsonObject{{QStringLiteral("id"), r.id},
+                                   {QStringLiteral("at"), isoUtc(r.atMs)},
+                                   {QStringLiteral("actor"), r.entry.actor},
+                                   {QStringLiteral("terminal"), r.entry.terminal},
+                                   {QStringLiteral("action"), r.entry.action},
+                                   {QStringLiteral("subject"), r.entry.subject},
+                                   {QStringLiteral("detail"), r.entry.detail}});
+    QJsonObject answer{{QStringLiteral("records"), records}};
+    if (page->nextBeforeId > 0)
+        answer.insert(QStringLiteral("nextBeforeId"), page->nextBeforeId);
+    call.ok(200, answer);
+}
+
+void ApiServer::auditVerify(Call &call)
+{
+    // The whole log is read: off the network thread.
+    auto reply = call.reply;
+    m_background.start([this, reply] {
+        auto connection = m_engine.readConnection();
+        Result<AuditChainReport> report =
+            connection ? verifyAuditChain(**connection)
+                       : Result<AuditChainReport>(std::unexpected(connection.error()));
+        post([reply, report] {
+            if (!report)
+                return reply->send(report.error());
+            QJsonObject answer{{QStringLiteral("intact"), report->intact()},
+                               {QStringLiteral("records"), report->records},
+                               {QStringLiteral("unchained"), report->unchained}};
+            if (!report->intact()) {
+                answer.insert(QStringLiteral("brokenAtId"), report->brokenAtId);
+                answer.insert(QStringLiteral("problem"), report->problem);
+            }
+            reply->send(200, toJson(answer));
+        });
+    });
+}
+
+void ApiServer::openShift(Call &call)
+{
+    auto body = parseObject(call.request.body());
+    if (!body)
+        return call.error(body.error());
+    auto floatCents = requiredInteger(*body, QStringLiteral("floatCents"), 0, kMaxMinorUnits);
+    if (!floatCents)
+        return call.error(floatCents.error());
+    if (terminalOf(call).isEmpty())
+        return call.error(ErrorCode::BadRequest,
+                          QStringLiteral("a shift belongs to a terminal: log in with a terminal "
+                                         "name to open one"));
+    auto shift = m_shifts.open(call.session->account.id, terminalOf(call), *floatCents);
+    if (!shift)
+        return call.error(shift.error());
+    audit(call, QStringLiteral("shift.opened"), shift->id,
+          QJsonObject{{QStringLiteral("floatCents"), shift->floatCents},
+                      {QStringLiteral("after"),
+                       QJsonObject{{QStringLiteral("status"), QStringLiteral("OPEN")},
+                                   {QStringLiteral("floatCents"), shift->floatCents}}}});
+    call.ok(201, shiftJson(*shift));
+}
+
+void ApiServer::currentShift(Call &call)
+{
+    auto shift = m_shifts.current(call.session->account.id);
+    if (!shift)
+        return call.error(shift.error());
+    call.ok(200, shiftJson(*shift));
+}
+
+void ApiServer::listShifts(Call &call)
+{
+    const QUrlQuery query = call.request.query();
+    ShiftFilter filter;
+    auto user = textParameter(query, QStringLiteral("userId"), 64);
+    if (!user)
+        return call.error(user.error());
+    filter.user = *user;
+    auto terminal = textParameter(query, QStringLiteral("terminal"), 64);
+    if (!terminal)
+        return call.error(terminal.error());
+    filter.terminal = *terminal;
+    auto from = timeParameter(query, QStringLiteral("from"));
+    if (!from)
+        return call.error(from.error());
+    filter.fromMs = *from;
+    auto to = timeParameter(query, QStringLiteral("to"));
+    if (!to)
+        return call.error(to.error());
+    filter.toMs = *to;
+    if (query.hasQueryItem(QStringLiteral("status"))) {
+        const QString status = query.queryItemValue(QStringLiteral("status"));
+        if (status != QLatin1StringView("OPEN") && status != QLatin1StringView("CLOSED"))
+            return call.error(ErrorCode::BadRequest,
+                              QStringLiteral("status must be OPEN or CLOSED"));
+        filter.open = status == QLatin1StringView("OPEN");
+    }
+    auto shifts = m_shifts.list(filter);
+    if (!shifts)
+        return call.error(shifts.error());
+    QJsonArray list;
+    for (const Shift &shift : *shifts)
+        list.append(shiftJson(shift));
+    call.ok(200, QJsonObject{{QStringLiteral("shifts"), list}});
+}
+
+void ApiServer::shiftReport(Call &call)
+{
+    auto shift = m_shifts.find(call.params[0]);
+    if (!shift)
+        return call.error(shift.error());
+    if (call.session->account.role == Role::Clerk && shift->user != call.session->account.id) {
+        const Error error = Error::make(ErrorCode::Forbidden, QStringLiteral("not your shift"));
+        denied(call, error);
+        return call.error(error);
+    }
+    auto report = m_shifts.report(shift->id);
+    if (!report)
+        return call.error(report.error());
+    call.ok(200, *report);
+}
+
+void ApiServer::closeShift(Call &call)
+{
+    auto body = parseObject(call.request.body());
+    if (!body)
+        return call.error(body.error());
+    auto counted = requiredInteger(*body, QStringLiteral("countedCents"), 0, kMaxMinorUnits);
+    if (!counted)
+        return call.error(counted.error());
+    auto shift = m_shifts.find(call.params[0]);
+    if (!shift)
+        return call.error(shift.error());
+    if (call.session->account.role == Role::Clerk && shift->user != call.session->account.id) {
+        const Error error = Error::make(ErrorCode::Forbidden, QStringLiteral("not your shift"));
+        denied(call, error);
+        return call.error(error);
+    }
+    auto z = m_shifts.close(shift->id, *counted);
+    if (!z)
+        return call.error(z.error());
+    audit(call, QStringLiteral("shift.closed"), shift->id,
+          QJsonObject{{QStringLiteral("owner"), shift->username},
+                      {QStringLiteral("before"),
+                       QJsonObject{{QStringLiteral("status"), QStringLiteral("OPEN")}}},
+                      {QStringLiteral("after"),
+                       QJsonObject{{QStringLiteral("status"), QStringLiteral("CLOSED")},
+                                   {QStringLiteral("countedCents"), *counted},
+                                   {QStringLiteral("expectedCashCents"),
+                                    z->value(QStringLiteral("expectedCashCents"))},
+                                   {QStringLiteral("differenceCents"),
+                                    z->value(QStringLiteral("differenceCents"))}}}});
+    call.ok(200, *z);
+}
+
+void ApiServer::dayReport(Call &call)
+{
+    const QString text = call.request.query().queryItemValue(QStringLiteral("date"));
+    const QDate date = QDate::fromString(text, Qt::ISODate);
+    static const QRegularExpression shape(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+    if (!date.isValid() || !shape.match(text).hasMatch())
+        return call.error(ErrorCode::BadRequest, QStringLiteral("date must be YYYY-MM-DD"));
+    auto report = m_shifts.day(date);
+    if (!report)
+        return call.error(report.error());
+    call.ok(200, dayReportJson(*report));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,7 +21,10 @@ class QWebSocket;
 
 namespace Boxoffice::Core {
 class AuditLog;
-}
+struct AuditEntry;
+class OverrideStore;
+class ShiftStore;
+} // namespace Boxoffice::Core
 
 namespace Boxoffice::Sync {
 
@@ -47,6 +50,7 @@ class ApiServer : public QAbstractHttpServer
 
 public:
     ApiServer(Core::BookingEngine &engine, Core::AccountStore &accounts, Core::AuditLog &audit,
+              Core::ShiftStore &shifts, Core::OverrideStore &overrides,
               Core::TicketVerifier verifier, ServerConfig config, QObject *parent = nullptr);
     ~ApiServer() override;
 
@@ -79,6 +83,26 @@ private:
     void tender(Call &call);
     void paymentCallback(Call &call);
     void verifyTicket(Call &call);
+    // Supervisor tools (docs/supervisor-api.md).
+    void requestOverride(Call &call);
+    void searchOrders(Call &call);
+    void auditRecords(Call &call);
+    void auditVerify(Call &call);
+    void openShift(Call &call);
+    void currentShift(Call &call);
+    void listShifts(Call &call);
+    void shiftReport(Call &call);
+    void closeShift(Call &call);
+    void dayReport(Call &call);
+
+    // The terminal the caller's session names ("" for none).
+    [[nodiscard]] QString terminalOf(const Call &call);
+    // The cash shift open for the caller's user at its terminal ("" for none).
+    [[nodiscard]] QString shiftOf(const Call &call);
+    // Consumes the override the request carries for `action` on `subject`; false (answered,
+    // audited) when it is refused.
+    [[nodiscard]] bool consumeOverride(Call &call, const QString &token, const QString &action,
+                                       const QString &subject);
 
     // Runs `task` on this object's thread; thread-safe. Tasks posted while earlier ones wait
     // share one event.
@@ -90,6 +114,10 @@ private:
     // Writes an audit record on the background pool.
     void audit(const QString &actor, const QString &action, const QString &subject,
                const QJsonObject &detail);
+    // The same for the caller of `call`: its user name and terminal.
+    void audit(const Call &call, const QString &action, const QString &subject,
+               const QJsonObject &detail);
+    void audit(Core::AuditEntry entry);
 
     // Posts the result of an engine command back to this thread and answers with it.
     template <class T, class Format>
@@ -99,6 +127,8 @@ private:
     Core::BookingEngine &m_engine;
     Core::AccountStore &m_accounts;
     Core::AuditLog &m_audit;
+    Core::ShiftStore &m_shifts;
+    Core::OverrideStore &m_overrides;
     Core::TicketVerifier m_verifier;
     ServerConfig m_config;
     QByteArray m_healthBody;

@@ -5,6 +5,8 @@
 #include "core/storage/database.h"
 #include "core/storage/migrations.h"
 
+#include <QCryptographicHash>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -92,6 +94,91 @@ private slots:
         // Record 5's hash was made over record 4's hash, which is gone: found.
         QCOMPARE(report->brokenAtId, qint64(5));
         QCOMPARE(report->unchained, 4);
+    }
+
+    void terminalsAreChained()
+    {
+        m_clock.advanceMs(1'000);
+        QVERIFY(m_log->record(AuditEntry{u"clerk"_s, u"login"_s, u"clerk"_s, u"Window 1"_s, {}}));
+        m_clock.advanceMs(1'000);
+        QVERIFY(m_log->record(u"clerk"_s, u"sale"_s, u"ORD_21"_s));
+        auto report = verifyAuditChain(*m_connection);
+        QVERIFY(report);
+        QVERIFY2(report->intact(), qPrintable(report->problem));
+        QCOMPARE(report->records, 22);
+        QVERIFY(sql(u"UPDATE audit_log SET terminal = 'Window 2' WHERE id = 21"_s));
+        report = verifyAuditChain(*m_connection);
+        QVERIFY(report);
+        QCOMPARE(report->brokenAtId, qint64(21));
+    }
+
+    void recordsWithoutATerminalHashAsBefore()
+    {
+        // The hash of schema 3: previous hash and the five fields, length-prefixed.
+        QSqlQuery q(m_connection->database());
+        QVERIFY(q.exec(u"SELECT prev_hash, at, actor, action, subject, detail, row_hash"
+                       " FROM audit_log WHERE id = 20"_s));
+        QVERIFY(q.next());
+        QByteArray input;
+        for (int i = 0; i < 6; ++i) {
+            const QByteArray bytes = q.value(i).toString().toUtf8();
+            input.append(QByteArray::number(bytes.size())).append(':').append(bytes);
+        }
+        QCOMPARE(q.value(6).toString(),
+                 QString::fromLatin1(
+                     QCryptographicHash::hash(input, QCryptographicHash::Sha256).toHex()));
+    }
+
+    void find()
+    {
+        m_clock.advanceMs(1'000);
+        const qint64 windowAt = m_clock.nowMs();
+        QVERIFY(m_log->record(AuditEntry{u"sue"_s, u"refund.card"_s, u"ORD_3"_s, u"Window 1"_s,
+                                         QJsonObject{{u"amountCents"_s, 300}}}));
+        m_clock.advanceMs(1'000);
+        QVERIFY(m_log->record(AuditEntry{u"sue"_s, u"refund"_s, u"ORD_4"_s, u"Window 2"_s, {}}));
+        m_clock.advanceMs(1'000);
+        QVERIFY(m_log->record(AuditEntry{u"sue"_s, u"refunds.other"_s, u"ORD_5"_s, {}, {}}));
+
+        AuditQuery query;
+        query.actionPrefix = u"refund"_s;
+        auto page = m_log->find(query);
+        QVERIFY(page);
+        QCOMPARE(page->records.size(), 3);
+        QCOMPARE(page->records.first().entry.action, u"refunds.other"_s); // newest first
+        query.actionPrefix = u"refund."_s;
+        QCOMPARE(m_log->find(query)->records.size(), 1);
+
+        AuditQuery byTerminal;
+        byTerminal.terminal = u"Window 1"_s;
+        page = m_log->find(byTerminal);
+        QVERIFY(page);
+        QCOMPARE(page->records.size(), 1);
+        QCOMPARE(page->records.first().entry.subject, u"ORD_3"_s);
+        QCOMPARE(page->records.first().entry.detail.value(u"amountCents"_s).toInt(), 300);
+        QCOMPARE(page->records.first().atMs, windowAt);
+
+        AuditQuery window;
+        window.fromMs = windowAt;
+        window.toMs = windowAt + 1'000;
+        QCOMPARE(m_log->find(window)->records.size(), 2);
+
+        AuditQuery clerk;
+        clerk.actor = u"clerk"_s;
+        clerk.limit = 8;
+        page = m_log->find(clerk);
+        QVERIFY(page);
+        QCOMPARE(page->records.size(), 8);
+        QCOMPARE(page->records.first().id, qint64(20));
+        QCOMPARE(page->nextBeforeId, qint64(13));
+        clerk.beforeId = page->nextBeforeId;
+        page = m_log->find(clerk);
+        QCOMPARE(page->records.size(), 8);
+        QCOMPARE(page->records.first().id, qint64(12));
+        clerk.beforeId = page->nextBeforeId;
+        page = m_log->find(clerk);
+        QCOMPARE(page->records.size(), 4);
+        QCOMPARE(page->nextBeforeId, qint64(0));
     }
 };
 

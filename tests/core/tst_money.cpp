@@ -307,6 +307,11 @@ private slots:
         QTest::newRow("IdempotencyMismatch") << ErrorCode::IdempotencyMismatch << 422;
         QTest::newRow("AmountMismatch") << ErrorCode::AmountMismatch << 400;
         QTest::newRow("RateLimited") << ErrorCode::RateLimited << 429;
+        QTest::newRow("BadCredentials") << ErrorCode::BadCredentials << 401;
+        QTest::newRow("OverrideRejected") << ErrorCode::OverrideRejected << 403;
+        QTest::newRow("ShiftAlreadyOpen") << ErrorCode::ShiftAlreadyOpen << 409;
+        QTest::newRow("NoOpenShift") << ErrorCode::NoOpenShift << 404;
+        QTest::newRow("ShiftClosed") << ErrorCode::ShiftClosed << 409;
         QTest::newRow("Overloaded") << ErrorCode::Overloaded << 503;
         QTest::newRow("Unreachable") << ErrorCode::Unreachable << 503;
         QTest::newRow("StorageFailure") << ErrorCode::StorageFailure << 500;

@@ -110,6 +110,16 @@ private slots:
             {"GET", u"/orders/"_s + order, {401, 0, 0, 403, 0}},
             {"POST", u"/orders/"_s + order + u"/payments"_s, {401, 0, 0, 403, 403}},
             {"POST", u"/tickets/verify"_s, {401, 0, 0, 403, 0}},
+            {"POST", u"/overrides"_s, {401, 0, 403, 403, 403}},
+            {"GET", u"/orders"_s, {401, 0, 0, 403, 0}},
+            {"GET", u"/audit"_s, {401, 403, 0, 403, 0}},
+            {"GET", u"/audit/verify"_s, {401, 403, 0, 403, 0}},
+            {"POST", u"/shifts"_s, {401, 0, 0, 403, 403}},
+            {"GET", u"/shifts/current"_s, {401, 0, 0, 403, 403}},
+            {"GET", u"/shifts"_s, {401, 403, 0, 403, 0}},
+            {"GET", u"/shifts/SHIFT_NOT_THERE/report"_s, {401, 0, 0, 403, 0}},
+            {"POST", u"/shifts/SHIFT_NOT_THERE/close"_s, {401, 0, 0, 403, 403}},
+            {"GET", u"/reports/day"_s, {401, 403, 0, 403, 0}},
         };
         for (const Endpoint &endpoint : endpoints) {
             for (int r = 0; r < kRoles.size(); ++r)

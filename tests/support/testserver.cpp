@@ -8,7 +8,12 @@
 #include <QJsonDocument>
 #include <QNetworkReply>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTimer>
+#include <QUuid>
 
 #include <csignal>
 
@@ -71,6 +76,7 @@ bool TestServer::startOn(quint16 port, int timeoutMs)
     env.insert(QStringLiteral("BOXOFFICE_PAYMENT_SECRET"),
                QString::fromLatin1(m_options.paymentSecret));
     env.insert(QStringLiteral("BOXOFFICE_DEMO_PASSWORD"), m_options.demoPassword);
+    env.insert(QStringLiteral("BOXOFFICE_DEMO_PIN"), m_options.demoPin);
     env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("boxoffice.*.info=true"));
     m_process->setProcessEnvironment(env);
     QStringList arguments{QStringLiteral("--data-dir"), m_dataDir, QStringLiteral("--listen"),
@@ -148,6 +154,39 @@ TestClient::TestClient(QString baseUrl)
     : m_baseUrl(std::move(baseUrl))
 {}
 
+std::optional<QList<QVariantList>> TestServer::sql(const QString &statement,
+                                                   const QVariantList &values, QString *why) const
+{
+    const QString name = QStringLiteral("testserver-sql-") + QUuid::createUuid().toString();
+    std::optional<QList<QVariantList>> rows;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(m_dataDir + QStringLiteral("/boxoffice.db"));
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+        if (db.open()) {
+            QSqlQuery query(db);
+            query.prepare(statement);
+            for (const QVariant &value : values)
+                query.addBindValue(value);
+            if (query.exec()) {
+                rows.emplace();
+                while (query.next()) {
+                    QVariantList row;
+                    for (int i = 0; i < query.record().count(); ++i)
+                        row.append(query.value(i));
+                    rows->append(row);
+                }
+            } else if (why) {
+                *why = query.lastError().text();
+            }
+        } else if (why) {
+            *why = db.lastError().text();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return rows;
+}
+
 HttpReply TestClient::request(const QByteArray &method, const QString &path, const QByteArray &body,
                               const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs)
 {
@@ -183,12 +222,15 @@ HttpReply TestClient::post(const QString &path, const QJsonObject &body,
     return request("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), headers);
 }
 
-HttpReply TestClient::login(const QString &username, const QString &password)
+HttpReply TestClient::login(const QString &username, const QString &password,
+                            const QString &terminal)
 {
     m_token.clear();
-    HttpReply reply =
-        post(QStringLiteral("/sessions"), QJsonObject{{QStringLiteral("username"), username},
-                                                      {QStringLiteral("password"), password}});
+    QJsonObject body{{QStringLiteral("username"), username},
+                     {QStringLiteral("password"), password}};
+    if (!terminal.isEmpty())
+        body.insert(QStringLiteral("terminal"), terminal);
+    HttpReply reply = post(QStringLiteral("/sessions"), body);
     if (reply.status == 201)
         m_token = reply.json.value(QStringLiteral("token")).toString();
     return reply;

@@ -7,6 +7,7 @@
 #include <QProcess>
 #include <QString>
 #include <QTemporaryDir>
+#include <QVariantList>
 
 #include <memory>
 #include <optional>
@@ -25,7 +26,8 @@ public:
         QString dataDir; // empty: a fresh temporary directory owned by this object
         QByteArray paymentSecret = "integration-test-payment-secret";
         QString demoPassword = QStringLiteral("demo-password-for-tests");
-        quint16 port = 0; // 0: a free port chosen by the system
+        QString demoPin = QStringLiteral("246810"); // the demo supervisor's override PIN
+        quint16 port = 0;                           // 0: a free port chosen by the system
     };
 
     TestServer();
@@ -63,6 +65,12 @@ public:
     };
     [[nodiscard]] static std::optional<AuditCounts> auditCounts(const QString &report,
                                                                 const QString &show);
+
+    // Runs one SQL statement on the server's SQLite file from a connection of the test's own
+    // (read-write, so tests can tamper or add rows the API cannot make yet). The rows a SELECT
+    // returns; nullopt (with *why) when the statement failed.
+    [[nodiscard]] std::optional<QList<QVariantList>>
+    sql(const QString &statement, const QVariantList &values = {}, QString *why = nullptr) const;
 
 private:
     [[nodiscard]] bool startOn(quint16 port, int timeoutMs);
@@ -125,8 +133,9 @@ public:
     [[nodiscard]] HttpReply post(const QString &path, const QJsonObject &body,
                                  const QList<QPair<QByteArray, QByteArray>> &headers = {});
 
-    // Logs in and keeps the token; returns the login reply.
-    HttpReply login(const QString &username, const QString &password);
+    // Logs in and keeps the token; returns the login reply. A non-empty `terminal` is sent as
+    // the session's terminal name.
+    HttpReply login(const QString &username, const QString &password, const QString &terminal = {});
 
 private:
     QString m_baseUrl;
