@@ -695,6 +695,8 @@ ExchangeTotals readExchangeTotals(AnswerReader json)
     totals.count = int(json.optionalInteger(QStringLiteral("count"), 0, kMaxListItems * 1000));
     totals.cashInCents = json.optionalInteger(QStringLiteral("cashInCents"), 0, kMaxCents);
     totals.cashOutCents = json.optionalInteger(QStringLiteral("cashOutCents"), 0, kMaxCents);
+    totals.cardInCents = json.optionalInteger(QStringLiteral("cardInCents"), 0, kMaxCents);
+    totals.cardOutCents = json.optionalInteger(QStringLiteral("cardOutCents"), 0, kMaxCents);
     return totals;
 }
 

@@ -368,6 +368,8 @@ struct ExchangeTotals
     int count = 0;
     qint64 cashInCents = 0;
     qint64 cashOutCents = 0;
+    qint64 cardInCents = 0;
+    qint64 cardOutCents = 0;
 };
 
 // An X report (the figures now) or a Z report (stored when the shift closed).

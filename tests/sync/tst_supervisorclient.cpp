@@ -566,13 +566,25 @@ private slots:
     void auditFiltersAndVerifies()
     {
         AuditFilter filter;
-        filter.action = QStringLiteral("refund");
+        // A prefix: "shift" finds shift.opened and shift.closed of the shift test above.
+        filter.action = QStringLiteral("shift");
         auto page =
             awaitResult<AuditPage>([&](auto done) { m_supervisor->audit(filter, this, done); });
         QVERIFY2(page, describe(page));
-        QVERIFY(!page->records.isEmpty());
-        for (const AuditRecord &record : page->records)
-            QVERIFY2(record.action.startsWith(QStringLiteral("refund")), qPrintable(record.action));
+        QStringList actions;
+        for (const AuditRecord &record : page->records) {
+            QVERIFY2(record.action.startsWith(QStringLiteral("shift")), qPrintable(record.action));
+            actions << record.action;
+        }
+        QVERIFY2(actions.contains(QStringLiteral("shift.opened")), qPrintable(actions.join(u' ')));
+        QVERIFY2(actions.contains(QStringLiteral("shift.closed")), qPrintable(actions.join(u' ')));
+        filter.terminal = QStringLiteral("window-9");
+        auto byTerminal =
+            awaitResult<AuditPage>([&](auto done) { m_supervisor->audit(filter, this, done); });
+        QVERIFY2(byTerminal, describe(byTerminal));
+        QVERIFY(!byTerminal->records.isEmpty());
+        for (const AuditRecord &record : byTerminal->records)
+            QCOMPARE(record.terminal, QStringLiteral("window-9"));
         filter = {};
         filter.limit = 2;
         auto first =

@@ -28,7 +28,7 @@ Sync::ShiftReport zReport()
     r.shift.closedMs = 1'772'030'000'000;
     r.sales = {4, 9, 18'000, 7'500, 25'500};
     r.refunds = {1, 2, 3'000, 0, 3'000};
-    r.exchanges = {2, 1'500, 700};
+    r.exchanges = {2, 1'500, 700, 2'000, 0};
     r.floatCents = 10'000;
     r.expectedCashCents = 10'000 + 18'000 - 3'000 + 1'500 - 700;
     r.netCashCents = r.expectedCashCents - r.floatCents;

@@ -224,7 +224,7 @@ private slots:
         QCOMPARE(tickets->count(), 3);
         tickets->item(2)->setCheckState(Qt::Unchecked);
         auto *amount = dialog->findChild<QLabel *>(QStringLiteral("refundAmount"));
-        QVERIFY2(amount->text().contains(QStringLiteral("2 tickets")), qPrintable(amount->text()));
+        QVERIFY2(amount->text().contains(QStringLiteral("2 ticket")), qPrintable(amount->text()));
         auto *confirm = dialog->findChild<QPushButton *>(QStringLiteral("refundConfirm"));
         // Without a reason nothing is sent and the dialog says why.
         QTest::mouseClick(confirm, Qt::LeftButton);

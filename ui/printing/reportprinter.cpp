@@ -31,6 +31,8 @@ QFont reportFont(qreal points, bool bold = false)
     f.setStyleHint(QFont::SansSerif);
     f.setPointSizeF(points);
     f.setWeight(bold ? QFont::Bold : QFont::Normal);
+    // No ligatures: "ff" and "fl" stay letters, so the PDF's text searches and copies as typed.
+    f.setStyleStrategy(QFont::PreferNoShaping);
     return f;
 }
 

@@ -94,9 +94,12 @@ QList<ReportSection> figureSections(const QString &prefix, const Figures &f)
     exchanges.title = prefix + tr("Exchanges");
     exchanges.lines << info(tr("Exchanges"), QString::number(f.exchanges.count))
                     << money(tr("Cash in"), f.exchanges.cashInCents)
-                    << money(tr("Cash out"), -f.exchanges.cashOutCents);
-    exchanges.totalLabel = tr("Net exchange cash");
-    exchanges.totalCents = f.exchanges.cashInCents - f.exchanges.cashOutCents;
+                    << money(tr("Cash out"), -f.exchanges.cashOutCents)
+                    << money(tr("Card in"), f.exchanges.cardInCents)
+                    << money(tr("Card out"), -f.exchanges.cardOutCents);
+    exchanges.totalLabel = tr("Net exchange money");
+    exchanges.totalCents = f.exchanges.cashInCents - f.exchanges.cashOutCents +
+                           f.exchanges.cardInCents - f.exchanges.cardOutCents;
     sections << exchanges;
     for (ReportSection section : drawerSections(f)) {
         section.title = prefix + section.title;
@@ -139,7 +142,9 @@ PrintableReport dayReportDocument(const Sync::DayReport &report, qint64 printedA
             << money(tr("Cash refunds"), -line.refunds.cashCents)
             << money(tr("Card refunds"), -line.refunds.cardCents)
             << money(tr("Exchanges: cash in"), line.exchanges.cashInCents)
-            << money(tr("Exchanges: cash out"), -line.exchanges.cashOutCents);
+            << money(tr("Exchanges: cash out"), -line.exchanges.cashOutCents)
+            << money(tr("Exchanges: card in"), line.exchanges.cardInCents)
+            << money(tr("Exchanges: card out"), -line.exchanges.cardOutCents);
         section.totalLabel = tr("Net takings");
         qint64 sum = 0;
         for (const ReportLine &l : section.lines)
