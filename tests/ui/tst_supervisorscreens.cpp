@@ -216,6 +216,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(matched->text().contains(QStringLiteral("phone")), 30'000);
         QVERIFY(page->results()->rowCount() >= 1);
         QCOMPARE(page->results()->hits().first().order, sold->id);
+        QVERIFY(waitForOrder(page, sold->id));
+        snap(window.openSupervisor(), QStringLiteral("supervisor-search"));
 
         page->refund();
         auto *dialog = findVisible<Gui::RefundDialog>(window);

@@ -185,6 +185,7 @@ void OrderSearchPage::runSearch()
                 return;
             }
             m_model->setHits(found->orders);
+            m_table->resizeColumnsToContents();
             m_matched->setText(tr("%n order(s) — %1", nullptr, int(found->orders.size()))
                                    .arg(matchedText(found->matchedBy)));
             if (!found->orders.isEmpty()) {
