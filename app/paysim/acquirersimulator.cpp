@@ -72,6 +72,10 @@ QString describeAnswer(int httpStatus, const QJsonObject &answer, const QString 
             .arg(httpStatus)
             .arg(error.value(QStringLiteral("code")).toString(),
                  error.value(QStringLiteral("message")).toString());
+    if (answer.contains(QStringLiteral("refundId")))
+        return QStringLiteral("HTTP %1 refund %2")
+            .arg(httpStatus)
+            .arg(answer.value(QStringLiteral("status")).toString());
     return QStringLiteral("HTTP %1 %2, order %3")
         .arg(httpStatus)
         .arg(answer.value(QStringLiteral("result")).toString(),
@@ -88,6 +92,27 @@ AcquirerSimulator::AcquirerSimulator(SimulatorOptions options, QNetworkAccessMan
 {
     m_callbackUrl = m_options.server;
     m_callbackUrl.setPath(QStringLiteral("/api/v1/payments/callback"));
+    m_refundCallbackUrl = m_options.server;
+    m_refundCallbackUrl.setPath(QStringLiteral("/api/v1/refunds/callback"));
+}
+
+QString AcquirerSimulator::chargeKey(const QString &payment)
+{
+    return QStringLiteral("charge/") + payment;
+}
+
+QString AcquirerSimulator::refundKey(const QString &refund)
+{
+    return QStringLiteral("refund/") + refund;
+}
+
+bool AcquirerSimulator::approves(const QString &outcome) const
+{
+    if (!outcome.isEmpty())
+        return outcome == QLatin1StringView("approve");
+    if (m_options.declineAll)
+        return false;
+    return QRandomGenerator::global()->generateDouble() >= m_options.declineRate;
 }
 
 AcquirerSimulator::~AcquirerSimulator()
@@ -184,10 +209,25 @@ bool AcquirerSimulator::handleRequest(const QHttpServerRequest &request, QTcpSoc
         showCharge(request, socket, path.mid(kChargePrefix.size()));
         return true;
     }
-    replyError(request, socket,
-               Error::make(ErrorCode::NotFound,
-                           QStringLiteral("no such resource; try POST /charges, "
-                                          "GET /charges/{paymentId} or GET /health")));
+    if (path == QLatin1StringView("/refunds")) {
+        if (method != Method::Post)
+            return wrongMethod("POST");
+        createRefund(request, socket);
+        return true;
+    }
+    static const QString kRefundPrefix = QStringLiteral("/refunds/");
+    if (path.startsWith(kRefundPrefix) && path.size() > kRefundPrefix.size() &&
+        !path.mid(kRefundPrefix.size()).contains(u'/')) {
+        if (method != Method::Get)
+            return wrongMethod("GET");
+        showRefund(request, socket, path.mid(kRefundPrefix.size()));
+        return true;
+    }
+    replyError(
+        request, socket,
+        Error::make(ErrorCode::NotFound, QStringLiteral("no such resource; try POST /charges, "
+                                                        "GET /charges/{paymentId}, POST /refunds, "
+                                                        "GET /refunds/{refundId} or GET /health")));
     return true;
 }
 
@@ -250,12 +290,8 @@ void AcquirerSimulator::createCharge(const QHttpServerRequest &request, QTcpSock
     charge.order = Core::OrderId(*order);
     charge.amountCents = *amount;
     charge.currency = *currency;
-    if (!outcome->isEmpty())
-        charge.approve = *outcome == QLatin1StringView("approve");
-    else if (m_options.declineAll)
-        charge.approve = false;
-    else
-        charge.approve = QRandomGenerator::global()->generateDouble() >= m_options.declineRate;
+    charge.approve = approves(*outcome);
+    charge.callbackUrl = m_callbackUrl;
     charge.delayMs = int(delay->value_or(m_options.delayMs));
     charge.deliveries = int(deliveries->value_or(m_options.deliveries));
     charge.createdMs = now;
@@ -272,9 +308,10 @@ void AcquirerSimulator::createCharge(const QHttpServerRequest &request, QTcpSock
                                << (charge.approve ? "approved" : "declined") << "- callback in"
                                << charge.delayMs << "ms," << charge.deliveries
                                << (charge.deliveries == 1 ? "delivery" : "deliveries");
-    m_charges.insert(payment, charge);
+    const QString key = chargeKey(payment);
+    m_charges.insert(key, charge);
     ++m_pending;
-    QTimer::singleShot(charge.delayMs, this, [this, payment] { deliver(payment, 1, 1); });
+    QTimer::singleShot(charge.delayMs, this, [this, key] { deliver(key, 1, 1); });
 
     reply(request, socket, 202,
           Sync::toJson(QJsonObject{{QStringLiteral("paymentId"), payment},
@@ -289,7 +326,7 @@ void AcquirerSimulator::createCharge(const QHttpServerRequest &request, QTcpSock
 void AcquirerSimulator::showCharge(const QHttpServerRequest &request, QTcpSocket *socket,
                                    const QString &payment)
 {
-    const auto it = m_charges.constFind(payment);
+    const auto it = m_charges.constFind(chargeKey(payment));
     if (it == m_charges.cend())
         return replyError(request, socket,
                           Error::make(ErrorCode::NotFound,
@@ -299,31 +336,151 @@ void AcquirerSimulator::showCharge(const QHttpServerRequest &request, QTcpSocket
     reply(request, socket, 200, Sync::toJson(chargeJson(*it)));
 }
 
-void AcquirerSimulator::deliver(const QString &payment, int delivery, int attempt)
+void AcquirerSimulator::createRefund(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    const auto it = m_charges.constFind(payment);
+    auto fail = [&](const Error &error) {
+        qCInfo(lcPaysim).noquote() << "refund refused:" << error.message;
+        replyError(request, socket, error);
+    };
+    auto body = Sync::parseObject(request.body());
+    if (!body)
+        return fail(body.error());
+    static const QSet<QString> kFields{QStringLiteral("refundId"),    QStringLiteral("paymentId"),
+                                       QStringLiteral("amountCents"), QStringLiteral("currency"),
+                                       QStringLiteral("outcome"),     QStringLiteral("delayMs"),
+                                       QStringLiteral("deliveries")};
+    for (auto it = body->constBegin(); it != body->constEnd(); ++it) {
+        if (!kFields.contains(it.key()))
+            return fail(badField(it.key().left(64),
+                                 QStringLiteral("unknown field (known: refundId, paymentId, "
+                                                "amountCents, currency, outcome, delayMs, "
+                                                "deliveries)")));
+    }
+    auto refundId = Sync::requiredString(*body, QStringLiteral("refundId"), 64);
+    if (!refundId)
+        return fail(refundId.error());
+    if (!isValidId(*refundId))
+        return fail(badField(QStringLiteral("refundId"),
+                             QStringLiteral("must be letters, digits, '-', '_' or '.'")));
+    auto payment = Sync::requiredString(*body, QStringLiteral("paymentId"), 64);
+    if (!payment)
+        return fail(payment.error());
+    if (!isValidId(*payment))
+        return fail(badField(QStringLiteral("paymentId"),
+                             QStringLiteral("must be letters, digits, '-', '_' or '.'")));
+    auto amount =
+        Sync::requiredInteger(*body, QStringLiteral("amountCents"), 1, Core::kMaxMinorUnits);
+    if (!amount)
+        return fail(amount.error());
+    auto currency = Sync::requiredString(*body, QStringLiteral("currency"), 3);
+    if (!currency)
+        return fail(currency.error());
+    if (!isCurrencyCode(*currency))
+        return fail(badField(QStringLiteral("currency"),
+                             QStringLiteral("must be three capital letters, e.g. CNY")));
+    auto outcome = Sync::optionalString(*body, QStringLiteral("outcome"), 16);
+    if (!outcome)
+        return fail(outcome.error());
+    if (!outcome->isEmpty() && *outcome != QLatin1StringView("approve") &&
+        *outcome != QLatin1StringView("decline"))
+        return fail(badField(QStringLiteral("outcome"),
+                             QStringLiteral("must be \"approve\" or \"decline\"")));
+    auto delay = Sync::optionalInteger(*body, QStringLiteral("delayMs"), 0, kMaxChargeDelayMs);
+    if (!delay)
+        return fail(delay.error());
+    auto deliveries = Sync::optionalInteger(*body, QStringLiteral("deliveries"), 1, kMaxDeliveries);
+    if (!deliveries)
+        return fail(deliveries.error());
+    const QString key = refundKey(*refundId);
+    if (const auto known = m_charges.constFind(key);
+        known != m_charges.cend() && known->deliveriesDone < known->deliveries)
+        return fail(Error::make(ErrorCode::Conflict,
+                                QStringLiteral("refund %1 is still pending").arg(*refundId)));
+    if (m_pending >= m_options.maxPendingCharges)
+        return fail(Error::make(ErrorCode::Overloaded,
+                                QStringLiteral("%1 charges and refunds are waiting for their "
+                                               "callbacks; try again later")
+                                    .arg(m_pending)));
+
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    Charge refund;
+    refund.refund = true;
+    refund.refundId = *refundId;
+    refund.acquirerRefundId = Core::newSortableId(u"PAYSIM_R_", now);
+    refund.callbackUrl = m_refundCallbackUrl;
+    refund.payment = Core::PaymentId(*payment);
+    refund.amountCents = *amount;
+    refund.currency = *currency;
+    refund.approve = approves(*outcome);
+    refund.delayMs = int(delay->value_or(m_options.delayMs));
+    refund.deliveries = int(deliveries->value_or(m_options.deliveries));
+    refund.createdMs = now;
+    refund.callbackBody = Sync::toJson(
+        QJsonObject{{QStringLiteral("refundId"), refund.refundId},
+                    {QStringLiteral("paymentId"), refund.payment.value()},
+                    {QStringLiteral("acquirerRefundId"), refund.acquirerRefundId},
+                    {QStringLiteral("status"),
+                     refund.approve ? QStringLiteral("SUCCEEDED") : QStringLiteral("FAILED")},
+                    {QStringLiteral("amountCents"), refund.amountCents}});
+
+    qCInfo(lcPaysim).noquote() << "refund" << refund.refundId << "of payment" << *payment
+                               << refund.amountCents << refund.currency
+                               << (refund.approve ? "approved" : "declined") << "- callback in"
+                               << refund.delayMs << "ms";
+    // A retry replaces the finished attempt before it.
+    if (m_charges.contains(key))
+        m_finished.erase(std::remove(m_finished.begin(), m_finished.end(), key), m_finished.end());
+    m_charges.insert(key, refund);
+    ++m_pending;
+    QTimer::singleShot(refund.delayMs, this, [this, key] { deliver(key, 1, 1); });
+
+    reply(request, socket, 202,
+          Sync::toJson(QJsonObject{{QStringLiteral("refundId"), refund.refundId},
+                                   {QStringLiteral("status"), stateName(State::Processing, true)},
+                                   {QStringLiteral("paymentId"), refund.payment.value()},
+                                   {QStringLiteral("amountCents"), refund.amountCents},
+                                   {QStringLiteral("currency"), refund.currency},
+                                   {QStringLiteral("delayMs"), refund.delayMs},
+                                   {QStringLiteral("deliveries"), refund.deliveries}}));
+}
+
+void AcquirerSimulator::showRefund(const QHttpServerRequest &request, QTcpSocket *socket,
+                                   const QString &refund)
+{
+    const auto it = m_charges.constFind(refundKey(refund));
+    if (it == m_charges.cend())
+        return replyError(request, socket,
+                          Error::make(ErrorCode::NotFound,
+                                      QStringLiteral("no refund %1 (refunds are kept in memory; "
+                                                     "the oldest finished ones are forgotten)")
+                                          .arg(refund.left(64))));
+    reply(request, socket, 200, Sync::toJson(refundJson(*it)));
+}
+
+void AcquirerSimulator::deliver(const QString &key, int delivery, int attempt)
+{
+    const auto it = m_charges.constFind(key);
     if (it == m_charges.cend())
         return;
     const qint64 sentMs = QDateTime::currentMSecsSinceEpoch();
     const QByteArray signature =
         Core::paymentSignatureHeader(m_options.secret, sentMs / 1000, it->callbackBody);
 
-    QNetworkRequest request(m_callbackUrl);
+    QNetworkRequest request(it->callbackUrl);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader(Core::kPaymentSignatureHeader, signature);
     request.setTransferTimeout(m_options.callbackTimeoutMs);
     QNetworkReply *answer = m_network->post(request, it->callbackBody);
-    connect(answer, &QNetworkReply::finished, this,
-            [this, answer, payment, delivery, attempt, sentMs] {
-                answer->deleteLater();
-                handleCallbackAnswer(answer, payment, delivery, attempt, sentMs);
-            });
+    connect(answer, &QNetworkReply::finished, this, [this, answer, key, delivery, attempt, sentMs] {
+        answer->deleteLater();
+        handleCallbackAnswer(answer, key, delivery, attempt, sentMs);
+    });
 }
 
-void AcquirerSimulator::handleCallbackAnswer(QNetworkReply *answer, const QString &payment,
+void AcquirerSimulator::handleCallbackAnswer(QNetworkReply *answer, const QString &key,
                                              int delivery, int attempt, qint64 sentMs)
 {
-    const auto it = m_charges.find(payment);
+    const auto it = m_charges.find(key);
     if (it == m_charges.end())
         return;
     Charge &charge = *it;
@@ -343,8 +500,12 @@ void AcquirerSimulator::handleCallbackAnswer(QNetworkReply *answer, const QStrin
     charge.attempts.append(record);
 
     const QString what = describeAnswer(record.httpStatus, record.answer, record.networkError);
-    const QString where = QStringLiteral("charge %1 (order %2) delivery %3/%4 attempt %5:")
-                              .arg(payment, charge.order.value())
+    const QString where = (charge.refund ? QStringLiteral("refund %1 (payment %2) delivery %3/%4"
+                                                          " attempt %5:")
+                                         : QStringLiteral("charge %1 (order %2) delivery %3/%4"
+                                                          " attempt %5:"))
+                              .arg(charge.refund ? charge.refundId : charge.payment.value(),
+                                   charge.refund ? charge.payment.value() : charge.order.value())
                               .arg(delivery)
                               .arg(charge.deliveries)
                               .arg(attempt);
@@ -352,9 +513,8 @@ void AcquirerSimulator::handleCallbackAnswer(QNetworkReply *answer, const QStrin
     if (noAnswer && attempt <= m_options.retries) {
         const int backoffMs = m_options.retryBackoffMs << (attempt - 1);
         qCWarning(lcPaysim).noquote() << where << what << "- trying again in" << backoffMs << "ms";
-        QTimer::singleShot(backoffMs, this, [this, payment, delivery, attempt] {
-            deliver(payment, delivery, attempt + 1);
-        });
+        QTimer::singleShot(backoffMs, this,
+                           [this, key, delivery, attempt] { deliver(key, delivery, attempt + 1); });
         return;
     }
     const bool acknowledged = record.httpStatus >= 200 && record.httpStatus < 300;
@@ -369,7 +529,7 @@ void AcquirerSimulator::handleCallbackAnswer(QNetworkReply *answer, const QStrin
     }
     ++charge.deliveriesDone;
     if (charge.deliveriesDone < charge.deliveries) {
-        deliver(payment, charge.deliveriesDone + 1, 1);
+        deliver(key, charge.deliveriesDone + 1, 1);
         return;
     }
     finishDelivery(charge);
@@ -381,10 +541,12 @@ void AcquirerSimulator::finishDelivery(Charge &charge)
         charge.state = State::CallbackFailed;
         charge.deciding = charge.attempts.size() - 1;
     }
-    qCInfo(lcPaysim).noquote() << "charge" << charge.payment.value()
-                               << "finished:" << stateName(charge.state);
+    qCInfo(lcPaysim).noquote() << (charge.refund ? "refund" : "charge")
+                               << (charge.refund ? charge.refundId : charge.payment.value())
+                               << "finished:" << stateName(charge.state, charge.refund);
     --m_pending;
-    m_finished.push_back(charge.payment.value());
+    m_finished.push_back(charge.refund ? refundKey(charge.refundId)
+                                       : chargeKey(charge.payment.value()));
     forgetOldCharges();
 }
 
@@ -396,15 +558,15 @@ void AcquirerSimulator::forgetOldCharges()
     }
 }
 
-QString AcquirerSimulator::stateName(State state)
+QString AcquirerSimulator::stateName(State state, bool refund)
 {
     switch (state) {
     case State::Processing:
-        return QStringLiteral("PROCESSING");
+        return refund ? QStringLiteral("PENDING") : QStringLiteral("PROCESSING");
     case State::Approved:
-        return QStringLiteral("APPROVED");
+        return refund ? QStringLiteral("SUCCEEDED") : QStringLiteral("APPROVED");
     case State::Declined:
-        return QStringLiteral("DECLINED");
+        return refund ? QStringLiteral("FAILED") : QStringLiteral("DECLINED");
     case State::CallbackFailed:
         return QStringLiteral("CALLBACK_FAILED");
     }
@@ -443,6 +605,29 @@ QJsonObject AcquirerSimulator::chargeJson(const Charge &charge)
                      {QStringLiteral("attempts"), attempts}};
     if (charge.deciding >= 0)
         json.insert(QStringLiteral("serverAnswer"), attemptJson(charge.attempts[charge.deciding]));
+    return json;
+}
+
+QJsonObject AcquirerSimulator::refundJson(const Charge &refund)
+{
+    QJsonArray attempts;
+    for (const Attempt &attempt : refund.attempts)
+        attempts.append(attemptJson(attempt));
+    QJsonObject json{{QStringLiteral("refundId"), refund.refundId},
+                     {QStringLiteral("paymentId"), refund.payment.value()},
+                     {QStringLiteral("acquirerRefundId"), refund.acquirerRefundId},
+                     {QStringLiteral("amountCents"), refund.amountCents},
+                     {QStringLiteral("currency"), refund.currency},
+                     {QStringLiteral("outcome"),
+                      refund.approve ? QStringLiteral("approve") : QStringLiteral("decline")},
+                     {QStringLiteral("status"), stateName(refund.state, true)},
+                     {QStringLiteral("delayMs"), refund.delayMs},
+                     {QStringLiteral("deliveries"), refund.deliveries},
+                     {QStringLiteral("deliveriesDone"), refund.deliveriesDone},
+                     {QStringLiteral("createdAt"), Core::isoUtc(refund.createdMs)},
+                     {QStringLiteral("attempts"), attempts}};
+    if (refund.deciding >= 0)
+        json.insert(QStringLiteral("serverAnswer"), attemptJson(refund.attempts[refund.deciding]));
     return json;
 }
 

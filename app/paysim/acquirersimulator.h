@@ -61,6 +61,13 @@ struct SimulatorOptions
 // CALLBACK_FAILED once every delivery was refused or got no answer; the answer that decided is
 // kept with it. Charges live in memory only: a restart forgets them and drops pending callbacks.
 //
+// Refunds (docs/supervisor-api.md) work the same way: POST /refunds {refundId, paymentId,
+// amountCents, currency} pays a card payment back; after the delay a signed callback goes to
+// {server}/api/v1/refunds/callback with SUCCEEDED or FAILED (declines as for charges). A refund
+// is PENDING until a delivery is acknowledged (SUCCEEDED or FAILED), else CALLBACK_FAILED;
+// GET /refunds/{refundId} shows it. A finished refund may be sent again with the same refundId
+// (the server's retry of a failed card refund); one still pending is refused (409).
+//
 // Bad requests get {"error":{"code","message"}} answers (400, 404, 405, 413, 503 when too many
 // charges are pending). Lives on one thread (its network I/O runs there); not thread-safe.
 // Does not own the network access manager.
@@ -103,6 +110,10 @@ private:
     };
     struct Charge
     {
+        bool refund = false;      // a refund rather than a charge
+        QString refundId;         // the server's refund id (refunds only)
+        QString acquirerRefundId; // our reference for it (refunds only)
+        QUrl callbackUrl;         // where its callback goes
         Core::PaymentId payment;
         Core::OrderId order;
         qint64 amountCents = 0;
@@ -124,22 +135,32 @@ private:
                     const Core::Error &error);
     void createCharge(const QHttpServerRequest &request, QTcpSocket *socket);
     void showCharge(const QHttpServerRequest &request, QTcpSocket *socket, const QString &payment);
+    void createRefund(const QHttpServerRequest &request, QTcpSocket *socket);
+    void showRefund(const QHttpServerRequest &request, QTcpSocket *socket, const QString &refund);
+    // Where a charge or refund is kept in m_charges.
+    [[nodiscard]] static QString chargeKey(const QString &payment);
+    [[nodiscard]] static QString refundKey(const QString &refund);
+    // Draws approve/decline for a request that did not choose ("approve", "decline" or empty).
+    [[nodiscard]] bool approves(const QString &outcome) const;
 
-    void deliver(const QString &payment, int delivery, int attempt);
-    void handleCallbackAnswer(QNetworkReply *answer, const QString &payment, int delivery,
-                              int attempt, qint64 sentMs);
+    // `key` names a charge or refund in m_charges.
+    void deliver(const QString &key, int delivery, int attempt);
+    void handleCallbackAnswer(QNetworkReply *answer, const QString &key, int delivery, int attempt,
+                              qint64 sentMs);
     void finishDelivery(Charge &charge);
     void forgetOldCharges();
 
-    [[nodiscard]] static QString stateName(State state);
+    [[nodiscard]] static QString stateName(State state, bool refund = false);
     [[nodiscard]] static QJsonObject attemptJson(const Attempt &attempt);
     [[nodiscard]] static QJsonObject chargeJson(const Charge &charge);
+    [[nodiscard]] static QJsonObject refundJson(const Charge &refund);
 
     SimulatorOptions m_options;
     QNetworkAccessManager *m_network;
     QUrl m_callbackUrl;
-    QHash<QString, Charge> m_charges; // by payment id
-    std::deque<QString> m_finished;   // finished charges, oldest first
+    QUrl m_refundCallbackUrl;
+    QHash<QString, Charge> m_charges; // charges and refunds, by chargeKey() / refundKey()
+    std::deque<QString> m_finished;   // finished ones' keys, oldest first
     int m_pending = 0;
 };
 

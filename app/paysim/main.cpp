@@ -115,7 +115,8 @@ int main(int argc, char **argv)
                              ? QStringLiteral("[%1]").arg(settings->address.toString())
                              : settings->address.toString();
     out() << "Boxoffice card-acquirer simulator listening on http://" << host << ':' << *port
-          << " (callbacks to " << settings->server.toString() << "/api/v1/payments/callback"
+          << " (callbacks to " << settings->server.toString()
+          << "/api/v1/payments/callback and /api/v1/refunds/callback"
           << " after " << settings->delayMs << " ms, "
           << (settings->declineAll
                   ? QStringLiteral("declining every charge")

@@ -14,8 +14,8 @@ QString paysimUsage()
     return QStringLiteral(
                "Usage: boxoffice-paysim [options]\n"
                "\n"
-               "A card-acquirer simulator for development: it accepts card charges, then posts\n"
-               "signed payment callbacks to boxoffice-server.\n"
+               "A card-acquirer simulator for development: it accepts card charges and refunds,\n"
+               "then posts signed callbacks to boxoffice-server.\n"
                "\n"
                "Options:\n"
                "  --listen ADDR:PORT    address to listen on (default 127.0.0.1:8490; port 0 = "
@@ -40,6 +40,11 @@ QString paysimUsage()
                "  GET  /charges/PAYMENT_ID  -> status PROCESSING, APPROVED, DECLINED or "
                "CALLBACK_FAILED\n"
                "                               with the server's answers\n"
+               "  POST /refunds {refundId, paymentId, amountCents, currency, outcome?,\n"
+               "                 delayMs?, deliveries?}  -> 202 {refundId, status: \"PENDING\"}\n"
+               "  GET  /refunds/REFUND_ID   -> status PENDING, SUCCEEDED, FAILED or "
+               "CALLBACK_FAILED\n"
+               "  (--decline and --decline-rate apply to refunds as to charges)\n"
                "  GET  /health\n")
         .arg(kMaxChargeDelayMs)
         .arg(kMaxDeliveries);

@@ -219,6 +219,7 @@ int serve(QCoreApplication &app, const App::ServerSettings &settings)
     options.maxHoldSeconds = std::max(settings.maxHoldSeconds, settings.minHoldSeconds);
     options.maxSeatsPerHold = settings.maxSeatsPerHold;
     options.paymentWindowSeconds = settings.paymentWindowSeconds;
+    options.voidWindowSeconds = settings.voidWindowMinutes * 60;
     Core::BookingEngine engine(options, clock, *signer);
     auto connections = [&engine] { return engine.readConnection(); };
     Core::AccountStore accounts(connections, clock);

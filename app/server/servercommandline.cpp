@@ -31,6 +31,8 @@ QString serverUsage()
         "  --min-hold-seconds N        shortest hold a client may ask for (default 30)\n"
         "  --max-seats-per-hold N      seats one hold may take (default 10)\n"
         "  --payment-window-seconds N  how long an order waits for payment (default 600)\n"
+        "  --void-window-minutes N     how long after payment a supervisor may void an order\n"
+        "                              (default 30; 0: paid orders are refunded, never voided)\n"
         "  --payment-secret-file FILE  the payment callback secret (else "
         "BOXOFFICE_PAYMENT_SECRET,\n"
         "                              else DATA_DIR/payment-secret, created on first start)\n"
@@ -116,6 +118,8 @@ Core::Result<ServerSettings> parseServerCommandLine(const QStringList &arguments
             step = setInt(settings.paymentWindowSeconds, 1, 86400);
         } else if (arg == QLatin1StringView("--override-seconds")) {
             step = setInt(settings.overrideSeconds, 0, 3600);
+        } else if (arg == QLatin1StringView("--void-window-minutes")) {
+            step = setInt(settings.voidWindowMinutes, 0, 7 * 24 * 60);
         } else if (arg == QLatin1StringView("--payment-secret-file")) {
             auto value = next();
             if (!value)

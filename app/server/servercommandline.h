@@ -29,6 +29,7 @@ struct ServerSettings
     int maxHoldSeconds = 1800;
     int maxSeatsPerHold = 10;
     int paymentWindowSeconds = 600;
+    int voidWindowMinutes = 30;
     QString paymentSecretFile;
     int overrideSeconds = 120; // how long a supervisor override stays usable
     // user add, user set-pin

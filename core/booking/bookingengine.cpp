@@ -17,8 +17,10 @@
 #include <QSqlQuery>
 #include <QThread>
 
+#include <algorithm>
 #include <future>
 #include <map>
+#include <tuple>
 
 namespace Boxoffice::Core {
 
@@ -442,22 +444,63 @@ Result<std::optional<OrderRow>> readOrder(Sql &sql, const OrderId &order)
     return std::optional<OrderRow>(std::move(row));
 }
 
-Result<QList<TicketView>> readTickets(Sql &sql, const OrderId &order)
+// A ticket as stored, with the place and price of its seat.
+struct TicketRow
 {
-    TRY(query, sql.exec(QStringLiteral("SELECT ticket_code, seat_id, qr_payload, status"
-                                       " FROM issued_ticket WHERE order_id = ? ORDER BY seat_id"),
-                        {order.value()}));
-    QList<TicketView> tickets;
+    TicketView view;
+    OrderId order;
+    ShowId show;
+    int status = 1; // 1 VALID, 2 USED, 3 REVOKED
+    int seatIndex = -1;
+};
+
+QString ticketStatusName(int status)
+{
+    return status == 1   ? QStringLiteral("VALID")
+           : status == 2 ? QStringLiteral("USED")
+                         : QStringLiteral("REVOKED");
+}
+
+// Tickets matching `where` (a condition on issued_ticket t), oldest first per seat.
+Result<QList<TicketRow>> readTicketRows(Sql &sql, const QString &where, const QVariantList &values)
+{
+    TRY(query, sql.exec(QStringLiteral("SELECT t.ticket_code, t.seat_id, t.qr_payload, t.status,"
+                                       " t.revoked_reason, t.revoked_at, t.reprint_of,"
+                                       " t.print_count, s.price_cents, s.seat_index, t.order_id,"
+                                       " t.show_id FROM issued_ticket t LEFT JOIN seat_inventory s"
+                                       " ON s.show_id = t.show_id AND s.seat_id = t.seat_id"
+                                       " WHERE ") +
+                            where + QStringLiteral(" ORDER BY t.seat_id, t.created_at"),
+                        values));
+    QList<TicketRow> rows;
     QSqlQuery &q = **query;
     while (q.next()) {
-        const int status = q.value(3).toInt();
-        tickets.append(TicketView{TicketCode(q.value(0).toString()), SeatId(q.value(1).toString()),
-                                  q.value(2).toString(),
-                                  status == 1   ? QStringLiteral("VALID")
-                                  : status == 2 ? QStringLiteral("USED")
-                                                : QStringLiteral("REVOKED")});
+        TicketRow row;
+        row.status = q.value(3).toInt();
+        row.view.code = TicketCode(q.value(0).toString());
+        row.view.seat = SeatId(q.value(1).toString());
+        row.view.qrPayload = q.value(2).toString();
+        row.view.status = ticketStatusName(row.status);
+        row.view.revokedReason = q.value(4).toString();
+        row.view.revokedMs = q.value(5).toLongLong();
+        row.view.reprintOf = TicketCode(q.value(6).toString());
+        row.view.printCount = q.value(7).toInt();
+        row.view.priceCents = q.value(8).toLongLong();
+        row.seatIndex = q.value(9).isNull() ? -1 : q.value(9).toInt();
+        row.order = OrderId(q.value(10).toString());
+        row.show = ShowId(q.value(11).toString());
+        rows.append(std::move(row));
     }
     q.finish();
+    return rows;
+}
+
+Result<QList<TicketView>> readTickets(Sql &sql, const OrderId &order)
+{
+    TRY(rows, readTicketRows(sql, QStringLiteral("t.order_id = ?"), {order.value()}));
+    QList<TicketView> tickets;
+    for (const TicketRow &row : *rows)
+        tickets.append(row.view);
     return tickets;
 }
 
@@ -656,7 +699,8 @@ Result<ReleaseOutcome> releaseHold(WriterContext &writer, const ReleaseCommand &
     case HoldState::Released:
     case HoldState::Expired:
         // Releasing twice is harmless: the seats are already free.
-        return ReleaseOutcome{command.hold, hold.status, hold.seats, hold.user};
+        return ReleaseOutcome{command.hold, hold.status, hold.seats,
+                              hold.user,    hold.show,   hold.totalCents};
     case HoldState::Confirmed:
         return std::unexpected(holdGone(command.hold, hold.status));
     case HoldState::Active:
@@ -666,7 +710,8 @@ Result<ReleaseOutcome> releaseHold(WriterContext &writer, const ReleaseCommand &
     if (!*ended)
         return fail(ErrorCode::Conflict,
                     QStringLiteral("hold %1 changed meanwhile").arg(command.hold.value()));
-    return ReleaseOutcome{command.hold, HoldState::Released, hold.seats, hold.user};
+    return ReleaseOutcome{command.hold, HoldState::Released, hold.seats, hold.user,
+                          hold.show,    hold.totalCents,     true};
 }
 
 Result<OrderCreated> createOrder(WriterContext &writer, const EngineOptions &options,
@@ -771,47 +816,76 @@ Result<OrderCreated> createOrder(WriterContext &writer, const EngineOptions &opt
     return OrderCreated{order, command.hold, *money, payBy, responseJson, false};
 }
 
+// Tickets of a show stay valid this long (they are checked again at the door).
+Result<qint64> ticketValidUntil(Sql &sql, const EngineOptions &options, const ShowId &show,
+                                qint64 nowMs)
+{
+    TRY(start, sql.exec(QStringLiteral("SELECT start_time FROM event_show WHERE show_id = ?"),
+                        {show.value()}));
+    qint64 validUntil = nowMs;
+    if ((*start)->next())
+        validUntil = (*start)->value(0).toLongLong() + options.ticketGraceMs;
+    (*start)->finish();
+    return validUntil;
+}
+
+// Signs and records one VALID ticket for `seat`; a reprint names the ticket it replaces.
+Result<TicketView> insertTicket(Sql &sql, const TicketSigner &signer, qint64 validUntil,
+                                const OrderId &order, const ShowId &show, const SeatId &seat,
+                                qint64 priceCents, const TicketCode &reprintOf, int printCount,
+                                qint64 nowMs)
+{
+    const TicketCode code(newSortableId(u"T", nowMs));
+    TicketClaims claims;
+    claims.keyId = signer.keyId();
+    claims.show = show;
+    claims.seat = seat;
+    claims.order = order;
+    claims.ticket = code;
+    claims.validUntilMs = validUntil;
+    TRY(payload, signer.sign(claims));
+    TRY(inserted,
+        sql.change(QStringLiteral("INSERT INTO issued_ticket (ticket_code, order_id, show_id,"
+                                  " seat_id, qr_payload, status, created_at, reprint_of,"
+                                  " print_count) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)"),
+                   {code.value(), order.value(), show.value(), seat.value(), *payload, nowMs,
+                    reprintOf.isEmpty() ? QVariant() : QVariant(reprintOf.value()), printCount}));
+    Q_UNUSED(inserted);
+    TicketView ticket;
+    ticket.code = code;
+    ticket.seat = seat;
+    ticket.qrPayload = *payload;
+    ticket.status = QStringLiteral("VALID");
+    ticket.reprintOf = reprintOf;
+    ticket.printCount = printCount;
+    ticket.priceCents = priceCents;
+    return ticket;
+}
+
 // Signs and records one ticket per seat, then moves the order PAID -> TICKETED.
 Result<QList<TicketView>> issueTickets(WriterContext &writer, const TicketSigner &signer,
                                        const EngineOptions &options, const OrderRow &order,
                                        qint64 nowMs)
 {
     Sql sql(*writer.connection);
-    TRY(start, sql.exec(QStringLiteral("SELECT start_time FROM event_show WHERE show_id = ?"),
-                        {order.show.value()}));
-    qint64 validUntil = nowMs;
-    if ((*start)->next())
-        validUntil = (*start)->value(0).toLongLong() + options.ticketGraceMs;
-    (*start)->finish();
+    TRY(validUntil, ticketValidUntil(sql, options, order.show, nowMs));
 
     // Sold seats keep their hold id, so idx_seat_hold finds them without scanning the show.
-    TRY(seatQuery, sql.exec(QStringLiteral("SELECT seat_id FROM seat_inventory"
+    TRY(seatQuery, sql.exec(QStringLiteral("SELECT seat_id, price_cents FROM seat_inventory"
                                            " WHERE hold_id = ? AND order_id = ? AND status = ?"
                                            " ORDER BY seat_index"),
                             {order.hold.value(), order.order.value(), kSold}));
-    QList<SeatId> seats;
+    QList<std::pair<SeatId, qint64>> seats;
     while ((*seatQuery)->next())
-        seats.append(SeatId((*seatQuery)->value(0).toString()));
+        seats.append(
+            {SeatId((*seatQuery)->value(0).toString()), (*seatQuery)->value(1).toLongLong()});
     (*seatQuery)->finish();
 
     QList<TicketView> tickets;
-    for (const SeatId &seat : seats) {
-        const TicketCode code(newSortableId(u"T", nowMs));
-        TicketClaims claims;
-        claims.keyId = signer.keyId();
-        claims.show = order.show;
-        claims.seat = seat;
-        claims.order = order.order;
-        claims.ticket = code;
-        claims.validUntilMs = validUntil;
-        TRY(payload, signer.sign(claims));
-        TRY(inserted, sql.change(QStringLiteral("INSERT INTO issued_ticket (ticket_code, order_id,"
-                                                " show_id, seat_id, qr_payload, status, created_at)"
-                                                " VALUES (?, ?, ?, ?, ?, 1, ?)"),
-                                 {code.value(), order.order.value(), order.show.value(),
-                                  seat.value(), *payload, nowMs}));
-        Q_UNUSED(inserted);
-        tickets.append(TicketView{code, seat, *payload, QStringLiteral("VALID")});
+    for (const auto &[seat, price] : seats) {
+        TRY(ticket, insertTicket(sql, signer, *validUntil, order.order, order.show, seat, price,
+                                 TicketCode(), 1, nowMs));
+        tickets.append(*ticket);
     }
     const int ticketed = static_cast<int>(*nextState(OrderState::Paid, OrderEvent::IssueTickets));
     TRY(moved,
@@ -856,21 +930,16 @@ Result<> recordPayment(Sql &sql, const PaymentFacts &facts, const OrderRow &orde
     return {};
 }
 
-// PENDING_PAY -> PAID (hold CONFIRMED, seats SOLD) -> TICKETED.
-Result<PaymentOutcome> applyPayment(WriterContext &writer, const TicketSigner &signer,
-                                    const EngineOptions &options, const OrderRow &order,
-                                    const PaymentFacts &facts, qint64 nowMs)
+// PENDING_PAY -> PAID by `payment`: the hold CONFIRMED, its seats SOLD to the order.
+Result<> sellHeldSeats(WriterContext &writer, const OrderRow &order, const PaymentId &payment,
+                       qint64 nowMs)
 {
     Sql sql(*writer.connection);
-    if (auto ok = recordPayment(sql, facts, order, order.amountCents, QStringLiteral("APPLIED"),
-                                false, {}, nowMs);
-        !ok)
-        return std::unexpected(ok.error());
     const int paid =
         static_cast<int>(*nextState(OrderState::PendingPay, OrderEvent::PaymentSucceeded));
     TRY(orderRows, sql.change(QStringLiteral("UPDATE ticket_order SET status = ?, payment_id = ?,"
                                              " updated_at = ? WHERE order_id = ? AND status = ?"),
-                              {paid, facts.payment.value(), nowMs, order.order.value(),
+                              {paid, payment.value(), nowMs, order.order.value(),
                                static_cast<int>(OrderState::PendingPay)}));
     if (*orderRows != 1)
         return fail(ErrorCode::Conflict,
@@ -897,6 +966,21 @@ Result<PaymentOutcome> applyPayment(WriterContext &writer, const TicketSigner &s
     writer.changes.push_back(StagedChange{order.show, SeatState::Sold, std::move(indexes)});
     const HoldId hold = order.hold;
     writer.afterCommit.push_back([&writer, hold] { writer.unschedule(hold); });
+    return {};
+}
+
+// PENDING_PAY -> PAID (hold CONFIRMED, seats SOLD) -> TICKETED.
+Result<PaymentOutcome> applyPayment(WriterContext &writer, const TicketSigner &signer,
+                                    const EngineOptions &options, const OrderRow &order,
+                                    const PaymentFacts &facts, qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    if (auto ok = recordPayment(sql, facts, order, order.amountCents, QStringLiteral("APPLIED"),
+                                false, {}, nowMs);
+        !ok)
+        return std::unexpected(ok.error());
+    if (auto sold = sellHeldSeats(writer, order, facts.payment, nowMs); !sold)
+        return std::unexpected(sold.error());
 
     PaymentOutcome outcome;
     outcome.payment = facts.payment;
@@ -1144,6 +1228,747 @@ Result<int> sweep(WriterContext &writer, const TicketSigner &signer, const Engin
 } // namespace Rules
 
 // ---------------------------------------------------------------------------------------------
+// Money operations of supervisors (docs/supervisor-api.md): refunds, voids, reprints,
+// exchanges. Each revokes tickets and frees seats with guarded updates in the command's
+// savepoint; freed seats are staged like a released hold's, so they are sellable on every
+// terminal as soon as the batch commits.
+
+namespace {
+
+constexpr int kTicketValid = 1;
+constexpr int kTicketUsed = 2;
+constexpr int kTicketRevoked = 3;
+
+QString codesJson(const QList<TicketCode> &codes)
+{
+    QJsonArray array;
+    for (const TicketCode &code : codes)
+        array.append(code.value());
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+QList<TicketCode> codesFromJson(const QString &json)
+{
+    QList<TicketCode> codes;
+    for (const QJsonValue &value : QJsonDocument::fromJson(json.toUtf8()).array())
+        codes.append(TicketCode(value.toString()));
+    return codes;
+}
+
+// For NOT NULL text columns: a null QString would bind as NULL.
+QString notNull(const QString &text)
+{
+    return text.isNull() ? QStringLiteral("") : text;
+}
+
+// The order's state for an audit record: status, tickets, the seats it holds or held, and
+// the money paid and handed back.
+Result<QJsonObject> orderSnapshot(Sql &sql, const OrderId &orderId)
+{
+    TRY(row, readOrder(sql, orderId));
+    if (!*row)
+        return QJsonObject{{QStringLiteral("orderId"), orderId.value()}};
+    const OrderRow &order = **row;
+    TRY(tickets, readTicketRows(sql, QStringLiteral("t.order_id = ?"), {orderId.value()}));
+    QJsonObject ticketStatuses;
+    QList<SeatId> seats;
+    for (const TicketRow &ticket : *tickets) {
+        ticketStatuses.insert(ticket.view.code.value(), ticket.view.status);
+        if (!seats.contains(ticket.view.seat))
+            seats.append(ticket.view.seat);
+    }
+    TRY(hold, readHold(sql, order.hold));
+    if (*hold) {
+        for (const SeatId &seat : (*hold)->seats) {
+            if (!seats.contains(seat))
+                seats.append(seat);
+        }
+    }
+    QJsonObject seatStatuses;
+    for (const SeatId &seat : seats) {
+        TRY(query, sql.exec(QStringLiteral("SELECT status, order_id FROM seat_inventory"
+                                           " WHERE show_id = ? AND seat_id = ?"),
+                            {order.show.value(), seat.value()}));
+        QString status = QStringLiteral("MISSING");
+        if ((*query)->next()) {
+            const auto state = seatStateFromInt((*query)->value(0).toInt());
+            status = state ? wireName(*state) : QStringLiteral("UNKNOWN");
+            // Sold again to someone else after this order gave it back.
+            if (state == SeatState::Sold && (*query)->value(1).toString() != orderId.value())
+                status = QStringLiteral("SOLD_TO_OTHER_ORDER");
+        }
+        (*query)->finish();
+        seatStatuses.insert(seat.value(), status);
+    }
+    TRY(paid, sql.exec(QStringLiteral("SELECT COALESCE(SUM(amount_cents), 0) FROM payment"
+                                      " WHERE order_id = ? AND status = 'APPLIED'"),
+                       {orderId.value()}));
+    const qint64 paidCents = (*paid)->next() ? (*paid)->value(0).toLongLong() : 0;
+    (*paid)->finish();
+    TRY(refunded, sql.exec(QStringLiteral("SELECT COALESCE(SUM(amount_cents), 0) FROM refund"
+                                          " WHERE order_id = ?"),
+                           {orderId.value()}));
+    const qint64 refundedCents = (*refunded)->next() ? (*refunded)->value(0).toLongLong() : 0;
+    (*refunded)->finish();
+    return QJsonObject{{QStringLiteral("orderId"), orderId.value()},
+                       {QStringLiteral("orderStatus"), wireName(order.status)},
+                       {QStringLiteral("amountCents"), order.amountCents},
+                       {QStringLiteral("paidCents"), paidCents},
+                       {QStringLiteral("refundedCents"), refundedCents},
+                       {QStringLiteral("tickets"), ticketStatuses},
+                       {QStringLiteral("seats"), seatStatuses}};
+}
+
+struct AppliedPayment
+{
+    PaymentId payment;
+    QString method; // CASH or CARD
+    qint64 receivedMs = 0;
+};
+
+// The payment the customer paid with (not an exchange credit), if any.
+Result<std::optional<AppliedPayment>> tenderOf(Sql &sql, const OrderId &order)
+{
+    TRY(query, sql.exec(QStringLiteral("SELECT payment_id, method, received_at FROM payment"
+                                       " WHERE order_id = ? AND status = 'APPLIED'"
+                                       " AND source <> 'EXCHANGE' ORDER BY received_at"),
+                        {order.value()}));
+    std::optional<AppliedPayment> found;
+    if ((*query)->next())
+        found = AppliedPayment{PaymentId((*query)->value(0).toString()),
+                               (*query)->value(1).toString(), (*query)->value(2).toLongLong()};
+    (*query)->finish();
+    return found;
+}
+
+// When the order was paid: its first applied payment, exchange credits included.
+Result<qint64> paidAt(Sql &sql, const OrderId &order)
+{
+    TRY(query, sql.exec(QStringLiteral("SELECT MIN(received_at) FROM payment"
+                                       " WHERE order_id = ? AND status = 'APPLIED'"),
+                        {order.value()}));
+    qint64 at = 0;
+    if ((*query)->next() && !(*query)->value(0).isNull())
+        at = (*query)->value(0).toLongLong();
+    (*query)->finish();
+    return at;
+}
+
+// The tickets a refund or exchange names: VALID tickets of the order, each once. Without
+// codes, every VALID ticket of the order.
+Result<QList<TicketRow>> chooseTickets(Sql &sql, const OrderId &order,
+                                       const QList<TicketCode> &codes)
+{
+    TRY(all, readTicketRows(sql, QStringLiteral("t.order_id = ?"), {order.value()}));
+    QList<TicketRow> chosen;
+    if (codes.isEmpty()) {
+        for (const TicketRow &row : *all) {
+            if (row.status == kTicketValid)
+                chosen.append(row);
+        }
+        return chosen;
+    }
+    for (const TicketCode &code : codes) {
+        const auto it = std::find_if(all->cbegin(), all->cend(),
+                                     [&](const TicketRow &row) { return row.view.code == code; });
+        if (it == all->cend())
+            return fail(
+                ErrorCode::TicketNotFound,
+                QStringLiteral("order %1 has no ticket %2").arg(order.value(), code.value()),
+                QJsonObject{{QStringLiteral("ticketCode"), code.value()}});
+        if (std::any_of(chosen.cbegin(), chosen.cend(),
+                        [&](const TicketRow &row) { return row.view.code == code; }))
+            return fail(ErrorCode::BadRequest,
+                        QStringLiteral("ticket %1 is listed twice").arg(code.value()));
+        if (it->status == kTicketUsed)
+            return fail(ErrorCode::TicketUsed,
+                        QStringLiteral("ticket %1 was used at the door").arg(code.value()),
+                        QJsonObject{{QStringLiteral("ticketCode"), code.value()}});
+        if (it->status == kTicketRevoked)
+            return fail(ErrorCode::AlreadyRefunded,
+                        QStringLiteral("ticket %1 was already revoked (%2)")
+                            .arg(code.value(), it->view.revokedReason),
+                        QJsonObject{{QStringLiteral("ticketCode"), code.value()},
+                                    {QStringLiteral("revokedReason"), it->view.revokedReason}});
+        chosen.append(*it);
+    }
+    return chosen;
+}
+
+Result<> revokeTicket(Sql &sql, const TicketCode &code, const QString &reason, qint64 nowMs)
+{
+    TRY(revoked, sql.change(QStringLiteral("UPDATE issued_ticket SET status = ?, revoked_at = ?,"
+                                           " revoked_reason = ? WHERE ticket_code = ?"
+                                           " AND status = ?"),
+                            {kTicketRevoked, nowMs, notNull(reason), code.value(), kTicketValid}));
+    if (*revoked != 1)
+        return fail(ErrorCode::Conflict,
+                    QStringLiteral("ticket %1 changed meanwhile").arg(code.value()));
+    return {};
+}
+
+// SOLD -> AVAILABLE for the seats the order bought among `seats` (all of its sold seats when
+// empty); returns what they cost. The seats are staged, so every terminal hears of them.
+Result<qint64> freeSoldSeats(WriterContext &writer, const OrderRow &order,
+                             const QList<SeatId> &seats, qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    const int available = static_cast<int>(*nextState(SeatState::Sold, SeatEvent::Revoke));
+    QList<std::tuple<SeatId, int, qint64>> targets;
+    {
+        TRY(query, sql.exec(QStringLiteral("SELECT seat_id, seat_index, price_cents"
+                                           " FROM seat_inventory WHERE hold_id = ?"
+                                           " AND order_id = ? AND status = ? ORDER BY seat_index"),
+                            {order.hold.value(), order.order.value(), kSold}));
+        while ((*query)->next()) {
+            const SeatId seat((*query)->value(0).toString());
+            if (seats.isEmpty() || seats.contains(seat))
+                targets.append({seat, (*query)->value(1).toInt(), (*query)->value(2).toLongLong()});
+        }
+        (*query)->finish();
+    }
+    if (!seats.isEmpty() && targets.size() != seats.size())
+        return fail(ErrorCode::Conflict,
+                    QStringLiteral("%1 of the %2 seats are no longer sold to order %3")
+                        .arg(seats.size() - targets.size())
+                        .arg(seats.size())
+                        .arg(order.order.value()));
+    qint64 cents = 0;
+    std::vector<int> indexes;
+    for (const auto &[seat, index, price] : targets) {
+        TRY(freed, sql.change(QStringLiteral("UPDATE seat_inventory SET status = ?,"
+                                             " order_id = NULL, hold_id = NULL,"
+                                             " version = version + 1, updated_at = ?"
+                                             " WHERE show_id = ? AND seat_id = ? AND status = ?"
+                                             " AND order_id = ?"),
+                              {available, nowMs, order.show.value(), seat.value(), kSold,
+                               order.order.value()}));
+        if (*freed != 1)
+            return fail(ErrorCode::Conflict,
+                        QStringLiteral("seat %1 changed meanwhile").arg(seat.value()));
+        cents += price;
+        indexes.push_back(index);
+    }
+    if (!indexes.empty())
+        writer.changes.push_back(
+            StagedChange{order.show, SeatState::Available, std::move(indexes)});
+    return cents;
+}
+
+// TICKETED -> REFUNDED once no VALID or USED ticket is left; returns the order's status.
+Result<OrderState> refundOrderIfEmpty(Sql &sql, const OrderRow &order, qint64 nowMs)
+{
+    TRY(live, sql.exec(QStringLiteral("SELECT COUNT(*) FROM issued_ticket WHERE order_id = ?"
+                                      " AND status IN (1, 2)"),
+                       {order.order.value()}));
+    const int remaining = (*live)->next() ? (*live)->value(0).toInt() : 0;
+    (*live)->finish();
+    if (remaining > 0)
+        return order.status;
+    const auto refunded = nextState(order.status, OrderEvent::Refund);
+    if (!refunded)
+        return fail(
+            ErrorCode::OrderNotRefundable,
+            QStringLiteral("order %1 is %2").arg(order.order.value(), wireName(order.status)));
+    TRY(moved, sql.change(QStringLiteral("UPDATE ticket_order SET status = ?, updated_at = ?"
+                                         " WHERE order_id = ? AND status = ?"),
+                          {static_cast<int>(*refunded), nowMs, order.order.value(),
+                           static_cast<int>(order.status)}));
+    if (*moved != 1)
+        return fail(ErrorCode::Conflict,
+                    QStringLiteral("order %1 changed meanwhile").arg(order.order.value()));
+    return *refunded;
+}
+
+// Cash from the drawer completes at once; a card refund waits for the acquirer.
+Result<RefundView> recordRefund(Sql &sql, const OrderRow &order, RefundKind kind,
+                                RefundMethod method, const std::optional<AppliedPayment> &tender,
+                                qint64 amountCents, const QList<TicketRow> &tickets,
+                                const QString &reason, const Requester &by,
+                                const OrderId &exchangeOrder, qint64 nowMs)
+{
+    RefundView refund;
+    refund.refund = RefundId(newSortableId(u"RFD_", nowMs));
+    refund.order = order.order;
+    refund.kind = kind;
+    refund.method = method;
+    if (method == RefundMethod::Card) {
+        if (!tender || tender->method != QLatin1StringView("CARD"))
+            return fail(ErrorCode::NoCardPayment,
+                        QStringLiteral("order %1 was not paid by card").arg(order.order.value()));
+        refund.payment = tender->payment;
+        refund.status = RefundStatus::CardPending;
+    } else {
+        refund.status = RefundStatus::Completed;
+    }
+    TRY(money, Money::fromMinor(amountCents, order.currency));
+    refund.amount = *money;
+    for (const TicketRow &ticket : tickets) {
+        refund.tickets.append(ticket.view.code);
+        refund.seats.append(ticket.view.seat);
+    }
+    refund.reason = reason;
+    refund.exchangeOrder = exchangeOrder;
+    refund.requestedBy = by.username;
+    refund.authorizedBy = by.authorizedBy;
+    refund.shiftId = by.shiftId;
+    refund.terminal = by.terminal;
+    refund.createdMs = nowMs;
+    TRY(inserted,
+        sql.change(QStringLiteral("INSERT INTO refund (refund_id, order_id, kind, method, status,"
+                                  " amount_cents, currency, ticket_codes, reason, payment_id,"
+                                  " exchange_order_id, requested_by, authorized_by, shift_id,"
+                                  " terminal, created_at, updated_at)"
+                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                   {refund.refund.value(), order.order.value(), wireName(kind), wireName(method),
+                    wireName(refund.status), amountCents, order.currency, codesJson(refund.tickets),
+                    notNull(reason), nullIfEmpty(refund.payment.value()),
+                    nullIfEmpty(exchangeOrder.value()), notNull(by.username),
+                    nullIfEmpty(by.authorizedBy), nullIfEmpty(by.shiftId), notNull(by.terminal),
+                    nowMs, nowMs}));
+    Q_UNUSED(inserted);
+    return refund;
+}
+
+const QString kRefundColumns = QStringLiteral(
+    "r.refund_id, r.order_id, r.kind, r.method, r.status, r.amount_cents, r.currency,"
+    " r.ticket_codes, r.reason, r.payment_id, r.acquirer_reference, r.exchange_order_id,"
+    " r.requested_by, r.authorized_by, r.shift_id, r.terminal, r.created_at, o.status");
+
+Result<QList<RefundView>> readRefunds(Sql &sql, const QString &where, const QVariantList &values)
+{
+    TRY(query, sql.exec(QStringLiteral("SELECT ") + kRefundColumns +
+                            QStringLiteral(" FROM refund r JOIN ticket_order o"
+                                           " ON o.order_id = r.order_id WHERE ") +
+                            where + QStringLiteral(" ORDER BY r.created_at, r.refund_id"),
+                        values));
+    QList<RefundView> refunds;
+    QSqlQuery &q = **query;
+    while (q.next()) {
+        RefundView r;
+        r.refund = RefundId(q.value(0).toString());
+        r.order = OrderId(q.value(1).toString());
+        r.kind = refundKindFromWireName(q.value(2).toString()).value_or(RefundKind::Refund);
+        r.method = refundMethodFromWireName(q.value(3).toString()).value_or(RefundMethod::Cash);
+        r.status =
+            refundStatusFromWireName(q.value(4).toString()).value_or(RefundStatus::Completed);
+        TRY(money, Money::fromMinor(q.value(5).toLongLong(), q.value(6).toString()));
+        r.amount = *money;
+        r.tickets = codesFromJson(q.value(7).toString());
+        r.reason = q.value(8).toString();
+        r.payment = PaymentId(q.value(9).toString());
+        r.acquirerReference = q.value(10).toString();
+        r.exchangeOrder = OrderId(q.value(11).toString());
+        r.requestedBy = q.value(12).toString();
+        r.authorizedBy = q.value(13).toString();
+        r.shiftId = q.value(14).toString();
+        r.terminal = q.value(15).toString();
+        r.createdMs = q.value(16).toLongLong();
+        r.orderStatus = orderStateFromInt(q.value(17).toInt()).value_or(OrderState::Cancelled);
+        refunds.append(std::move(r));
+    }
+    q.finish();
+    for (RefundView &r : refunds) {
+        for (const TicketCode &code : r.tickets) {
+            TRY(seat, sql.exec(QStringLiteral("SELECT seat_id FROM issued_ticket"
+                                              " WHERE ticket_code = ?"),
+                               {code.value()}));
+            if ((*seat)->next())
+                r.seats.append(SeatId((*seat)->value(0).toString()));
+            (*seat)->finish();
+        }
+    }
+    return refunds;
+}
+
+Result<RefundMethod> methodOrTender(const std::optional<RefundMethod> &asked,
+                                    const std::optional<AppliedPayment> &tender)
+{
+    if (asked)
+        return *asked;
+    return tender && tender->method == QLatin1StringView("CARD") ? RefundMethod::Card
+                                                                 : RefundMethod::Cash;
+}
+
+} // namespace
+
+namespace Rules {
+
+Result<RefundOutcome> refund(WriterContext &writer, const RefundCommand &command, qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    TRY(row, readOrder(sql, command.order));
+    if (!*row)
+        return fail(ErrorCode::NotFound, QStringLiteral("no order %1").arg(command.order.value()));
+    const OrderRow &order = **row;
+    if (order.status != OrderState::Paid && order.status != OrderState::Ticketed)
+        return fail(ErrorCode::OrderNotRefundable,
+                    QStringLiteral("order %1 is %2: only PAID or TICKETED orders are refunded%3")
+                        .arg(command.order.value(), wireName(order.status),
+                             order.status == OrderState::PendingPay
+                                 ? QStringLiteral(" (void an unpaid order instead)")
+                                 : QString()),
+                    QJsonObject{{QStringLiteral("status"), wireName(order.status)}});
+    TRY(tickets, chooseTickets(sql, order.order, command.tickets));
+    if (tickets->isEmpty())
+        return fail(ErrorCode::OrderNotRefundable,
+                    QStringLiteral("order %1 has no valid ticket left to refund")
+                        .arg(command.order.value()));
+    TRY(tender, tenderOf(sql, order.order));
+    TRY(method, methodOrTender(command.method, *tender));
+    if (*method == RefundMethod::Card &&
+        (!*tender || (*tender)->method != QLatin1StringView("CARD")))
+        return fail(ErrorCode::NoCardPayment,
+                    QStringLiteral("order %1 was not paid by card").arg(order.order.value()));
+
+    TRY(before, orderSnapshot(sql, order.order));
+    QList<SeatId> seats;
+    for (const TicketRow &ticket : *tickets) {
+        if (auto ok = revokeTicket(sql, ticket.view.code, QStringLiteral("REFUND"), nowMs); !ok)
+            return std::unexpected(ok.error());
+        seats.append(ticket.view.seat);
+    }
+    TRY(cents, freeSoldSeats(writer, order, seats, nowMs));
+    TRY(status, refundOrderIfEmpty(sql, order, nowMs));
+    TRY(refund, recordRefund(sql, order, RefundKind::Refund, *method, *tender, *cents, *tickets,
+                             command.reason, command.by, OrderId(), nowMs));
+    refund->orderStatus = *status;
+    TRY(after, orderSnapshot(sql, order.order));
+    return RefundOutcome{*refund, AuditStates{*before, *after}};
+}
+
+Result<RefundCallbackOutcome> refundCallback(WriterContext &writer,
+                                             const RefundCallbackCommand &command, qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    TRY(found, readRefunds(sql, QStringLiteral("r.refund_id = ?"), {command.refund.value()}));
+    if (found->isEmpty())
+        return fail(ErrorCode::NotFound,
+                    QStringLiteral("no refund %1").arg(command.refund.value()));
+    RefundView refund = found->first();
+    if (refund.method != RefundMethod::Card)
+        return fail(
+            ErrorCode::Conflict,
+            QStringLiteral("refund %1 was paid in cash, not by card").arg(command.refund.value()));
+    if (refund.payment != command.payment)
+        return fail(ErrorCode::BadRequest, QStringLiteral("refund %1 pays back payment %2, not %3")
+                                               .arg(command.refund.value(), refund.payment.value(),
+                                                    command.payment.value()));
+    if (refund.amount.minorUnits() != command.amountCents)
+        return fail(ErrorCode::AmountMismatch,
+                    QStringLiteral("callback amount %1 differs from refund amount %2")
+                        .arg(command.amountCents)
+                        .arg(refund.amount.minorUnits()));
+    RefundCallbackOutcome outcome;
+    outcome.before = refund.status;
+    // A repeat, or news that changes nothing: the stored state stands.
+    if (refund.status == RefundStatus::Completed ||
+        (refund.status == RefundStatus::CardFailed && !command.success)) {
+        outcome.refund = refund;
+        return outcome;
+    }
+    const RefundStatus target =
+        command.success ? RefundStatus::Completed : RefundStatus::CardFailed;
+    TRY(moved, sql.change(QStringLiteral("UPDATE refund SET status = ?, acquirer_reference = ?,"
+                                         " updated_at = ? WHERE refund_id = ? AND status = ?"),
+                          {wireName(target),
+                           command.success ? nullIfEmpty(command.acquirerReference) : QVariant(),
+                           nowMs, command.refund.value(), wireName(refund.status)}));
+    if (*moved != 1)
+        return fail(ErrorCode::Conflict,
+                    QStringLiteral("refund %1 changed meanwhile").arg(command.refund.value()));
+    refund.status = target;
+    if (command.success)
+        refund.acquirerReference = command.acquirerReference;
+    outcome.refund = refund;
+    outcome.changed = true;
+    return outcome;
+}
+
+Result<VoidOutcome> voidOrder(WriterContext &writer, const EngineOptions &options,
+                              const VoidCommand &command, qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    TRY(row, readOrder(sql, command.order));
+    if (!*row)
+        return fail(ErrorCode::NotFound, QStringLiteral("no order %1").arg(command.order.value()));
+    const OrderRow &order = **row;
+    auto notVoidable = [&](const QString &why) {
+        return fail(ErrorCode::OrderNotVoidable,
+                    QStringLiteral("order %1 cannot be voided: %2").arg(order.order.value(), why),
+                    QJsonObject{{QStringLiteral("status"), wireName(order.status)},
+                                {QStringLiteral("reason"), why}});
+    };
+    TRY(before, orderSnapshot(sql, order.order));
+    VoidOutcome outcome;
+    outcome.order = order.order;
+    switch (order.status) {
+    case OrderState::PendingPay: {
+        // Nothing was paid: the hold is released and its seats are free, as on a release.
+        TRY(ended, endHold(writer, order.hold, HoldEvent::Release, nowMs));
+        if (!*ended)
+            return notVoidable(QStringLiteral("its hold is no longer active"));
+        break;
+    }
+    case OrderState::Paid:
+    case OrderState::Ticketed: {
+        TRY(paid, paidAt(sql, order.order));
+        const qint64 closes = *paid + qint64(options.voidWindowSeconds) * 1000;
+        if (nowMs >= closes)
+            return notVoidable(QStringLiteral("the void window of %1 minutes closed at %2")
+                                   .arg(options.voidWindowSeconds / 60)
+                                   .arg(isoUtc(closes)));
+        TRY(tickets, readTicketRows(sql, QStringLiteral("t.order_id = ?"), {order.order.value()}));
+        QList<TicketRow> valid;
+        for (const TicketRow &ticket : *tickets) {
+            if (ticket.status == kTicketUsed)
+                return notVoidable(
+                    QStringLiteral("ticket %1 was used at the door").arg(ticket.view.code.value()));
+            if (ticket.status == kTicketValid)
+                valid.append(ticket);
+        }
+        TRY(tender, tenderOf(sql, order.order));
+        for (const TicketRow &ticket : valid) {
+            if (auto ok = revokeTicket(sql, ticket.view.code, QStringLiteral("VOID"), nowMs); !ok)
+                return std::unexpected(ok.error());
+        }
+        TRY(cents, freeSoldSeats(writer, order, {}, nowMs));
+        const auto cancelled = nextState(order.status, OrderEvent::Void);
+        TRY(moved, sql.change(QStringLiteral("UPDATE ticket_order SET status = ?, updated_at = ?"
+                                             " WHERE order_id = ? AND status = ?"),
+                              {static_cast<int>(*cancelled), nowMs, order.order.value(),
+                               static_cast<int>(order.status)}));
+        if (*moved != 1)
+            return fail(ErrorCode::Conflict,
+                        QStringLiteral("order %1 changed meanwhile").arg(order.order.value()));
+        if (*cents > 0) {
+            TRY(method, methodOrTender(std::nullopt, *tender));
+            TRY(refund, recordRefund(sql, order, RefundKind::Void, *method, *tender, *cents, valid,
+                                     command.reason, command.by, OrderId(), nowMs));
+            refund->orderStatus = *cancelled;
+            outcome.refund = *refund;
+        }
+        break;
+    }
+    case OrderState::Cancelled:
+        return notVoidable(QStringLiteral("it is already cancelled"));
+    case OrderState::Refunded:
+        return notVoidable(QStringLiteral("it was refunded"));
+    case OrderState::Init:
+        return notVoidable(QStringLiteral("it was never submitted"));
+    }
+    TRY(after, orderSnapshot(sql, order.order));
+    outcome.status = OrderState::Cancelled;
+    outcome.states = AuditStates{*before, *after};
+    return outcome;
+}
+
+Result<ReprintOutcome> reprint(WriterContext &writer, const TicketSigner &signer,
+                               const EngineOptions &options, const ReprintCommand &command,
+                               qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    TRY(rows, readTicketRows(sql, QStringLiteral("t.ticket_code = ?"), {command.ticket.value()}));
+    if (rows->isEmpty())
+        return fail(ErrorCode::TicketNotFound,
+                    QStringLiteral("no ticket %1").arg(command.ticket.value()));
+    const TicketRow old = rows->first();
+    if (old.status != kTicketValid)
+        return fail(ErrorCode::TicketNotValid,
+                    QStringLiteral("ticket %1 is %2 and cannot be reprinted")
+                        .arg(command.ticket.value(), old.view.status),
+                    QJsonObject{{QStringLiteral("status"), old.view.status}});
+    TRY(before, orderSnapshot(sql, old.order));
+    if (auto ok = revokeTicket(sql, old.view.code, QStringLiteral("REPRINT"), nowMs); !ok)
+        return std::unexpected(ok.error());
+    TRY(validUntil, ticketValidUntil(sql, options, old.show, nowMs));
+    TRY(ticket, insertTicket(sql, signer, *validUntil, old.order, old.show, old.view.seat,
+                             old.view.priceCents, old.view.code, old.view.printCount + 1, nowMs));
+    TRY(after, orderSnapshot(sql, old.order));
+    return ReprintOutcome{old.order, old.view.code, *ticket, AuditStates{*before, *after}};
+}
+
+Result<ExchangeOutcome> exchange(WriterContext &writer, const TicketSigner &signer,
+                                 const EngineOptions &options, const ExchangeCommand &command,
+                                 qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    TRY(row, readOrder(sql, command.order));
+    if (!*row)
+        return fail(ErrorCode::NotFound, QStringLiteral("no order %1").arg(command.order.value()));
+    const OrderRow &order = **row;
+    if (order.status != OrderState::Paid && order.status != OrderState::Ticketed)
+        return fail(ErrorCode::OrderNotRefundable,
+                    QStringLiteral("order %1 is %2: only PAID or TICKETED orders are exchanged")
+                        .arg(command.order.value(), wireName(order.status)),
+                    QJsonObject{{QStringLiteral("status"), wireName(order.status)}});
+    TRY(tickets, chooseTickets(sql, order.order, command.tickets));
+    if (tickets->isEmpty())
+        return fail(ErrorCode::BadRequest, QStringLiteral("ticketCodes must name a ticket"));
+
+    TRY(holdRow, readHold(sql, command.hold));
+    if (!*holdRow)
+        return fail(ErrorCode::NotFound, QStringLiteral("no hold %1").arg(command.hold.value()));
+    const HoldRow &hold = **holdRow;
+    if (hold.user != command.by.user)
+        return fail(ErrorCode::Forbidden,
+                    QStringLiteral("hold %1 belongs to another user").arg(command.hold.value()));
+    if (hold.status != HoldState::Active)
+        return std::unexpected(holdGone(command.hold, hold.status));
+    if (hold.expiryMs <= nowMs)
+        return std::unexpected(holdGone(command.hold, HoldState::Expired));
+    if (hold.currency != order.currency)
+        return fail(ErrorCode::CurrencyMismatch,
+                    QStringLiteral("the new seats cost %1, the order was paid in %2")
+                        .arg(hold.currency, order.currency));
+    if (hold.seatCount != tickets->size())
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("hold %1 has %2 seats for %3 tickets: exchange seat for seat")
+                        .arg(command.hold.value())
+                        .arg(hold.seatCount)
+                        .arg(tickets->size()),
+                    QJsonObject{{QStringLiteral("seatCount"), hold.seatCount},
+                                {QStringLiteral("ticketCount"), int(tickets->size())}});
+    TRY(other, sql.exec(QStringLiteral("SELECT order_id FROM ticket_order WHERE hold_id = ?"),
+                        {command.hold.value()}));
+    const bool ordered = (*other)->next();
+    (*other)->finish();
+    if (ordered)
+        return fail(ErrorCode::Conflict,
+                    QStringLiteral("hold %1 already has an order").arg(command.hold.value()));
+
+    qint64 oldValue = 0;
+    for (const TicketRow &ticket : *tickets)
+        oldValue += ticket.view.priceCents;
+    const qint64 difference = hold.totalCents - oldValue;
+    TRY(tender, tenderOf(sql, order.order));
+    TRY(method, methodOrTender(command.method, *tender));
+
+    ExchangeOutcome outcome;
+    outcome.exchange = newSortableId(u"EXC_", nowMs);
+    outcome.order = order.order;
+    outcome.differenceCents = difference;
+    PaymentFacts topUp;
+    if (difference > 0) {
+        topUp.payment = PaymentId(newSortableId(u"PAY_", nowMs));
+        topUp.source = QStringLiteral("BOX_OFFICE");
+        topUp.method = wireName(*method);
+        topUp.recordedBy = command.by.user.value();
+        if (*method == RefundMethod::Cash) {
+            if (command.tenderedCents < difference)
+                return fail(ErrorCode::BadRequest,
+                            QStringLiteral("%1 tendered is less than the %2 due")
+                                .arg(std::max<qint64>(command.tenderedCents, 0))
+                                .arg(difference),
+                            QJsonObject{{QStringLiteral("differenceCents"), difference}});
+            topUp.tenderedCents = command.tenderedCents;
+            topUp.changeCents = command.tenderedCents - difference;
+        } else {
+            if (command.reference.isEmpty())
+                return fail(ErrorCode::BadRequest,
+                            QStringLiteral("reference: the card slip is required to take the %1 "
+                                           "due by card")
+                                .arg(difference));
+            topUp.tenderedCents = difference;
+            topUp.reference = command.reference;
+        }
+    } else if (difference < 0 && *method == RefundMethod::Card &&
+               (!*tender || (*tender)->method != QLatin1StringView("CARD"))) {
+        return fail(ErrorCode::NoCardPayment,
+                    QStringLiteral("order %1 was not paid by card").arg(order.order.value()));
+    }
+
+    TRY(before, orderSnapshot(sql, order.order));
+    // The old tickets go back and their seats are for sale again.
+    QList<SeatId> oldSeats;
+    for (const TicketRow &ticket : *tickets) {
+        if (auto ok = revokeTicket(sql, ticket.view.code, QStringLiteral("EXCHANGE"), nowMs); !ok)
+            return std::unexpected(ok.error());
+        oldSeats.append(ticket.view.seat);
+        outcome.revoked.append(ticket.view.code);
+    }
+    TRY(freed, freeSoldSeats(writer, order, oldSeats, nowMs));
+    Q_UNUSED(freed);
+    TRY(oldStatus, refundOrderIfEmpty(sql, order, nowMs));
+    Q_UNUSED(oldStatus);
+
+    // The new order, paid by the old tickets' value (and the customer's top-up).
+    const OrderId newOrder(newSortableId(u"ORD_", nowMs));
+    const OrderState pending = *nextState(OrderState::Init, OrderEvent::Submit);
+    TRY(inserted,
+        sql.change(QStringLiteral("INSERT INTO ticket_order (order_id, hold_id, show_id, user_id,"
+                                  " amount_cents, currency, status, idempotency_key, request_hash,"
+                                  " create_response, contact_name, contact_phone, pay_by,"
+                                  " created_at, updated_at, shift_id, terminal)"
+                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                   {newOrder.value(), command.hold.value(), hold.show.value(),
+                    command.by.user.value(), hold.totalCents, hold.currency,
+                    static_cast<int>(pending), outcome.exchange, QStringLiteral(""),
+                    QStringLiteral("{}"), order.contactName, order.contactPhone, nowMs, nowMs,
+                    nowMs, nullIfEmpty(command.by.shiftId), notNull(command.by.terminal)}));
+    Q_UNUSED(inserted);
+    OrderRow created;
+    created.order = newOrder;
+    created.hold = command.hold;
+    created.show = hold.show;
+    created.user = command.by.user;
+    created.status = pending;
+    created.amountCents = hold.totalCents;
+    created.currency = hold.currency;
+    created.payByMs = nowMs;
+    created.createdMs = nowMs;
+
+    PaymentFacts credit;
+    credit.payment = PaymentId(outcome.exchange);
+    credit.source = QStringLiteral("EXCHANGE");
+    credit.method = QStringLiteral("EXCHANGE");
+    credit.reference = order.order.value();
+    credit.recordedBy = command.by.user.value();
+    // What the old tickets pay of the new order; a surplus goes back as a refund below.
+    const qint64 creditCents = std::min(oldValue, hold.totalCents);
+    credit.tenderedCents = creditCents;
+    if (auto ok =
+            recordPayment(sql, credit, created, creditCents, QStringLiteral("APPLIED"), false,
+                          QStringLiteral("exchange of order %1").arg(order.order.value()), nowMs);
+        !ok)
+        return std::unexpected(ok.error());
+    PaymentId settling = credit.payment;
+    if (difference > 0) {
+        if (auto ok = recordPayment(sql, topUp, created, difference, QStringLiteral("APPLIED"),
+                                    false, {}, nowMs);
+            !ok)
+            return std::unexpected(ok.error());
+        settling = topUp.payment;
+        outcome.changeCents = topUp.changeCents;
+        outcome.payment = PaymentRecord{
+            topUp.payment, topUp.source,        topUp.method,      QStringLiteral("APPLIED"),
+            difference,    topUp.tenderedCents, topUp.changeCents, nowMs};
+    }
+    if (auto sold = sellHeldSeats(writer, created, settling, nowMs); !sold)
+        return std::unexpected(sold.error());
+    created.status = OrderState::Paid;
+    TRY(issued, issueTickets(writer, signer, options, created, nowMs));
+    outcome.tickets = *issued;
+    outcome.newOrder = newOrder;
+
+    if (difference < 0) {
+        TRY(refund, recordRefund(sql, order, RefundKind::Exchange, *method, *tender, -difference,
+                                 *tickets, command.reason, command.by, newOrder, nowMs));
+        TRY(now, readOrder(sql, order.order));
+        refund->orderStatus = (*now)->status;
+        outcome.refund = *refund;
+    }
+    TRY(after, orderSnapshot(sql, order.order));
+    TRY(afterNew, orderSnapshot(sql, newOrder));
+    QJsonObject afterBoth = *after;
+    afterBoth.insert(QStringLiteral("newOrder"), *afterNew);
+    outcome.states = AuditStates{*before, afterBoth};
+    return outcome;
+}
+
+} // namespace Rules
+
+// ---------------------------------------------------------------------------------------------
 // Queueing the commands.
 
 namespace {
@@ -1226,6 +2051,75 @@ void BookingEngine::sweepNow(Completion<int> done)
     enqueue(std::move(typed));
 }
 
+void BookingEngine::refund(RefundCommand command, Completion<RefundOutcome> done)
+{
+    auto typed = makeCommand<RefundOutcome>(m_writer.get(), std::move(done));
+    typed->body = [this, command = std::move(command)] {
+        return Rules::refund(*m_writer, command, m_clock.nowMs());
+    };
+    enqueue(std::move(typed));
+}
+
+void BookingEngine::refundCallback(RefundCallbackCommand command,
+                                   Completion<RefundCallbackOutcome> done)
+{
+    auto typed = makeCommand<RefundCallbackOutcome>(m_writer.get(), std::move(done));
+    typed->body = [this, command = std::move(command)] {
+        return Rules::refundCallback(*m_writer, command, m_clock.nowMs());
+    };
+    enqueue(std::move(typed));
+}
+
+void BookingEngine::voidOrder(VoidCommand command, Completion<VoidOutcome> done)
+{
+    auto typed = makeCommand<VoidOutcome>(m_writer.get(), std::move(done));
+    typed->body = [this, command = std::move(command)] {
+        return Rules::voidOrder(*m_writer, m_options, command, m_clock.nowMs());
+    };
+    enqueue(std::move(typed));
+}
+
+void BookingEngine::reprint(ReprintCommand command, Completion<ReprintOutcome> done)
+{
+    auto typed = makeCommand<ReprintOutcome>(m_writer.get(), std::move(done));
+    typed->body = [this, command = std::move(command)] {
+        return Rules::reprint(*m_writer, m_signer, m_options, command, m_clock.nowMs());
+    };
+    enqueue(std::move(typed));
+}
+
+void BookingEngine::exchange(ExchangeCommand command, Completion<ExchangeOutcome> done)
+{
+    auto typed = makeCommand<ExchangeOutcome>(m_writer.get(), std::move(done));
+    typed->body = [this, command = std::move(command)] {
+        return Rules::exchange(*m_writer, m_signer, m_options, command, m_clock.nowMs());
+    };
+    enqueue(std::move(typed));
+}
+
+Result<QList<ActiveHold>> BookingEngine::activeHolds(const ShowId &show, qint64 createdUpToMs,
+                                                     int limit)
+{
+    TRY(connection, readConnection());
+    Sql sql(**connection);
+    TRY(query, sql.exec(QStringLiteral("SELECT h.hold_id, h.show_id, h.user_id, u.username,"
+                                       " h.seat_ids, h.created_at, h.expiry_time,"
+                                       " h.total_price_cents FROM seat_hold h"
+                                       " LEFT JOIN app_user u ON u.user_id = h.user_id"
+                                       " WHERE h.status = 0 AND h.show_id = ? AND h.created_at <= ?"
+                                       " ORDER BY h.created_at, h.hold_id LIMIT ?"),
+                        {show.value(), createdUpToMs, limit}));
+    QList<ActiveHold> holds;
+    QSqlQuery &q = **query;
+    while (q.next())
+        holds.append(ActiveHold{HoldId(q.value(0).toString()), ShowId(q.value(1).toString()),
+                                UserId(q.value(2).toString()), q.value(3).toString(),
+                                seatIdsFromJson(q.value(4).toString()), q.value(5).toLongLong(),
+                                q.value(6).toLongLong(), q.value(7).toLongLong()});
+    q.finish();
+    return holds;
+}
+
 Result<QByteArray> BookingEngine::venueLayoutJson(const VenueId &venue)
 {
     TRY(connection, readConnection());
@@ -1279,6 +2173,8 @@ Result<OrderView> BookingEngine::order(const OrderId &orderId)
                                            q.value(6).toLongLong(), q.value(7).toLongLong()});
     }
     (*payments)->finish();
+    TRY(refunds, readRefunds(sql, QStringLiteral("r.order_id = ?"), {orderId.value()}));
+    view.refunds = *refunds;
     return view;
 }
 

@@ -35,6 +35,8 @@ struct EngineOptions
     int maxBatch = 512;
     // Beyond this many queued commands new ones are refused as Overloaded (back-pressure).
     int maxQueuedCommands = 20'000;
+    // A paid order may be voided (all money back, tickets revoked) this long after payment.
+    int voidWindowSeconds = 30 * 60;
 };
 
 class ReadConnections;
@@ -78,6 +80,13 @@ public:
     void tender(TenderCommand command, Completion<PaymentOutcome> done);
     void paymentCallback(CallbackCommand command, Completion<PaymentOutcome> done);
     void verifyTicket(VerifyCommand command, Completion<VerifyOutcome> done);
+    // Money operations (docs/supervisor-api.md). The caller checks roles; the engine checks
+    // the order, ticket and hold states and answers with the audit's before and after.
+    void refund(RefundCommand command, Completion<RefundOutcome> done);
+    void refundCallback(RefundCallbackCommand command, Completion<RefundCallbackOutcome> done);
+    void voidOrder(VoidCommand command, Completion<VoidOutcome> done);
+    void reprint(ReprintCommand command, Completion<ReprintOutcome> done);
+    void exchange(ExchangeCommand command, Completion<ExchangeOutcome> done);
     // Runs the compensating expiry scan now; completes with the number of holds expired.
     void sweepNow(Completion<int> done);
     // Makes the writer look at the clock again (after a ManualClock moved).
@@ -86,6 +95,9 @@ public:
     [[nodiscard]] Result<std::shared_ptr<ShowState>> showState(const ShowId &show);
     [[nodiscard]] Result<QList<std::shared_ptr<ShowState>>> allShows();
     [[nodiscard]] Result<OrderView> order(const OrderId &order);
+    // ACTIVE holds of `show` created at or before `createdUpToMs`, oldest first.
+    [[nodiscard]] Result<QList<ActiveHold>> activeHolds(const ShowId &show, qint64 createdUpToMs,
+                                                        int limit);
     // The venue layout document as it was added (docs/venue-layout-format.md); terminals cache
     // it per venue. NotFound for an unknown venue.
     [[nodiscard]] Result<QByteArray> venueLayoutJson(const VenueId &venue);

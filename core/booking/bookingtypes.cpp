@@ -37,4 +37,63 @@ QString wireName(PaymentMethod method)
     return method == PaymentMethod::Cash ? QStringLiteral("CASH") : QStringLiteral("CARD");
 }
 
+QString wireName(RefundKind kind)
+{
+    switch (kind) {
+    case RefundKind::Refund:
+        return QStringLiteral("REFUND");
+    case RefundKind::Void:
+        return QStringLiteral("VOID");
+    case RefundKind::Exchange:
+        return QStringLiteral("EXCHANGE");
+    }
+    return {};
+}
+
+QString wireName(RefundMethod method)
+{
+    return method == RefundMethod::Cash ? QStringLiteral("CASH") : QStringLiteral("CARD");
+}
+
+QString wireName(RefundStatus status)
+{
+    switch (status) {
+    case RefundStatus::Completed:
+        return QStringLiteral("COMPLETED");
+    case RefundStatus::CardPending:
+        return QStringLiteral("CARD_PENDING");
+    case RefundStatus::CardFailed:
+        return QStringLiteral("CARD_FAILED");
+    }
+    return {};
+}
+
+std::optional<RefundKind> refundKindFromWireName(QStringView name)
+{
+    for (RefundKind kind : {RefundKind::Refund, RefundKind::Void, RefundKind::Exchange}) {
+        if (name == wireName(kind))
+            return kind;
+    }
+    return std::nullopt;
+}
+
+std::optional<RefundMethod> refundMethodFromWireName(QStringView name)
+{
+    for (RefundMethod method : {RefundMethod::Cash, RefundMethod::Card}) {
+        if (name == wireName(method))
+            return method;
+    }
+    return std::nullopt;
+}
+
+std::optional<RefundStatus> refundStatusFromWireName(QStringView name)
+{
+    for (RefundStatus status :
+         {RefundStatus::Completed, RefundStatus::CardPending, RefundStatus::CardFailed}) {
+        if (name == wireName(status))
+            return status;
+    }
+    return std::nullopt;
+}
+
 } // namespace Boxoffice::Core

@@ -5,10 +5,12 @@
 #include "core/common/money.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
 #include <functional>
+#include <optional>
 
 namespace Boxoffice::Core {
 
@@ -44,7 +46,10 @@ struct ReleaseOutcome
     HoldId hold;
     HoldState state = HoldState::Released; // RELEASED, or EXPIRED if it had already run out
     QList<SeatId> seats;
-    UserId owner; // who placed the hold
+    UserId owner;          // who placed the hold
+    ShowId show;           // its show
+    qint64 totalCents = 0; // its price
+    bool released = false; // this call released it (false: it had ended before)
 };
 
 struct OrderCommand
@@ -99,7 +104,12 @@ struct TicketView
     TicketCode code;
     SeatId seat;
     QString qrPayload;
-    QString status; // VALID, USED, REVOKED
+    QString status;        // VALID, USED, REVOKED
+    QString revokedReason; // REFUND, VOID, REPRINT, EXCHANGE; empty while not revoked
+    qint64 revokedMs = 0;
+    TicketCode reprintOf; // the ticket this one replaced, if it is a reprint
+    int printCount = 1;   // 1: the original
+    qint64 priceCents = 0;
 };
 
 // What became of a payment.
@@ -135,6 +145,167 @@ struct PaymentRecord
     qint64 receivedMs = 0;
 };
 
+// Money handed back (docs/supervisor-api.md, Refunds): a refund, a void or the balance of an
+// exchange, in cash from the drawer or back to the card through the acquirer.
+enum class RefundKind
+{
+    Refund,
+    Void,
+    Exchange
+};
+enum class RefundMethod
+{
+    Cash,
+    Card
+};
+enum class RefundStatus
+{
+    Completed,
+    CardPending,
+    CardFailed
+};
+
+// Who asks for a money operation, from where; ends up in refund rows and audit records.
+struct Requester
+{
+    UserId user;
+    QString username;
+    QString terminal;
+    QString shiftId;      // the requesting session's open shift; empty: none
+    QString authorizedBy; // the supervisor of an override; empty: none
+};
+
+struct RefundView
+{
+    RefundId refund;
+    OrderId order;
+    RefundKind kind = RefundKind::Refund;
+    RefundMethod method = RefundMethod::Cash;
+    RefundStatus status = RefundStatus::Completed;
+    Money amount;
+    QList<TicketCode> tickets;
+    QList<SeatId> seats;
+    QString reason;
+    PaymentId payment; // the card payment paid back
+    QString acquirerReference;
+    OrderId exchangeOrder;
+    QString requestedBy; // username
+    QString authorizedBy;
+    QString shiftId;
+    QString terminal;
+    qint64 createdMs = 0;
+    OrderState orderStatus = OrderState::Ticketed; // the order after the refund
+};
+
+// An order's state before and after a money operation, for its audit record: order status,
+// ticket and seat statuses, amounts paid and refunded.
+struct AuditStates
+{
+    QJsonObject before;
+    QJsonObject after;
+};
+
+struct RefundCommand
+{
+    OrderId order;
+    QList<TicketCode> tickets; // empty: every VALID ticket of the order
+    QString reason;
+    std::optional<RefundMethod> method; // default: the tender of the order's payment
+    Requester by;
+};
+
+struct RefundOutcome
+{
+    RefundView refund;
+    AuditStates states;
+};
+
+// The acquirer's word on a card refund.
+struct RefundCallbackCommand
+{
+    RefundId refund;
+    PaymentId payment;
+    QString acquirerReference;
+    bool success = false;
+    qint64 amountCents = 0;
+};
+
+struct RefundCallbackOutcome
+{
+    RefundView refund;
+    bool changed = false; // false: a repeat; the stored state is answered
+    RefundStatus before = RefundStatus::CardPending;
+};
+
+struct VoidCommand
+{
+    OrderId order;
+    QString reason;
+    Requester by;
+};
+
+struct VoidOutcome
+{
+    OrderId order;
+    OrderState status = OrderState::Cancelled;
+    std::optional<RefundView> refund; // none when nothing was paid
+    AuditStates states;
+};
+
+struct ReprintCommand
+{
+    TicketCode ticket;
+    QString reason;
+    Requester by;
+};
+
+struct ReprintOutcome
+{
+    OrderId order;
+    TicketCode revoked;
+    TicketView ticket;
+    AuditStates states;
+};
+
+struct ExchangeCommand
+{
+    OrderId order;
+    QList<TicketCode> tickets;
+    HoldId hold; // the new seats, held by the requesting user
+    QString reason;
+    std::optional<RefundMethod> method; // default: the tender of the order's payment
+    qint64 tenderedCents = -1;          // cash handed over when the customer pays more
+    QString reference;                  // card slip when the customer pays more by card
+    Requester by;
+};
+
+struct ExchangeOutcome
+{
+    QString exchange;
+    OrderId order;
+    OrderId newOrder;
+    QList<TicketCode> revoked;
+    QList<TicketView> tickets;
+    qint64 differenceCents = 0;
+    qint64 changeCents = 0;
+    std::optional<PaymentRecord> payment; // what the customer paid on top
+    std::optional<RefundView> refund;     // what the customer got back
+    AuditStates states;                   // of the old order; `after` also names the new one
+};
+
+// An ACTIVE hold, for the supervisor's list of stuck holds.
+struct ActiveHold
+{
+    HoldId hold;
+    ShowId show;
+    UserId user;
+    QString username;
+    QList<SeatId> seats;
+    qint64 createdMs = 0;
+    qint64 expiryMs = 0;
+    qint64 totalCents = 0;
+};
+
 struct OrderView
 {
     OrderId order;
@@ -152,6 +323,7 @@ struct OrderView
     QList<SeatId> seats;
     QList<TicketView> tickets;
     QList<PaymentRecord> payments;
+    QList<RefundView> refunds;
 };
 
 struct VerifyCommand
@@ -188,5 +360,11 @@ template <class T> using Completion = std::function<void(Result<T>)>;
 [[nodiscard]] QString wireName(PaymentResult result);
 [[nodiscard]] QString wireName(ScanResult result);
 [[nodiscard]] QString wireName(PaymentMethod method);
+[[nodiscard]] QString wireName(RefundKind kind);
+[[nodiscard]] QString wireName(RefundMethod method);
+[[nodiscard]] QString wireName(RefundStatus status);
+[[nodiscard]] std::optional<RefundKind> refundKindFromWireName(QStringView name);
+[[nodiscard]] std::optional<RefundMethod> refundMethodFromWireName(QStringView name);
+[[nodiscard]] std::optional<RefundStatus> refundStatusFromWireName(QStringView name);
 
 } // namespace Boxoffice::Core

@@ -29,10 +29,17 @@ constexpr Check kChecks[] = {
      " LEFT JOIN seat_hold h ON h.hold_id = o.hold_id"
      " WHERE s.status = 2 AND (o.order_id IS NULL OR o.status NOT IN (2, 3)"
      " OR h.status IS NULL OR h.status <> 2 OR o.show_id <> s.show_id)"},
-    {"a CONFIRMED hold has a paid order and all its seats SOLD",
+    // A refund, void or exchange gives seats of a confirmed hold back: then the order has a
+    // refund record or revoked tickets, and fewer seats are still sold.
+    {"a CONFIRMED hold has a paid order and all its seats SOLD, but those given back",
      "SELECT h.hold_id FROM seat_hold h WHERE h.status = 2 AND (NOT EXISTS"
-     " (SELECT 1 FROM ticket_order o WHERE o.hold_id = h.hold_id AND o.status IN (2, 3, 5))"
-     " OR h.seat_count <> (SELECT COUNT(*) FROM seat_inventory s WHERE s.hold_id = h.hold_id"
+     " (SELECT 1 FROM ticket_order o WHERE o.hold_id = h.hold_id AND (o.status IN (2, 3, 5)"
+     " OR (o.status = 4 AND EXISTS (SELECT 1 FROM refund r WHERE r.order_id = o.order_id"
+     " AND r.kind = 'VOID'))))"
+     " OR h.seat_count - (SELECT COUNT(DISTINCT t.seat_id) FROM ticket_order o"
+     " JOIN issued_ticket t ON t.order_id = o.order_id WHERE o.hold_id = h.hold_id"
+     " AND t.revoked_reason IN ('REFUND', 'VOID', 'EXCHANGE')) <>"
+     " (SELECT COUNT(*) FROM seat_inventory s WHERE s.hold_id = h.hold_id"
      " AND s.status IN (2, 3)))"},
     {"an EXPIRED or RELEASED hold never became a paid order",
      "SELECT o.order_id FROM ticket_order o JOIN seat_hold h ON h.hold_id = o.hold_id"
@@ -43,16 +50,41 @@ constexpr Check kChecks[] = {
     {"a seat has the capacity of its show: one inventory row per venue seat",
      "SELECT e.show_id FROM event_show e JOIN venue v ON v.venue_id = e.venue_id"
      " WHERE v.seat_count <> (SELECT COUNT(*) FROM seat_inventory s WHERE s.show_id = e.show_id)"},
-    {"a TICKETED order has one live ticket per seat",
-     "SELECT o.order_id FROM ticket_order o JOIN seat_hold h ON h.hold_id = o.hold_id"
-     " WHERE o.status = 3 AND h.seat_count <> (SELECT COUNT(*) FROM issued_ticket t"
+    {"a TICKETED order has one live ticket per seat it still holds",
+     "SELECT o.order_id FROM ticket_order o"
+     " WHERE o.status = 3 AND (SELECT COUNT(*) FROM seat_inventory s"
+     " WHERE s.order_id = o.order_id AND s.status = 2) <> (SELECT COUNT(*) FROM issued_ticket t"
      " WHERE t.order_id = o.order_id AND t.status IN (1, 2))"},
+    {"a REFUNDED or CANCELLED order keeps no seat and no live ticket",
+     "SELECT o.order_id FROM ticket_order o WHERE o.status IN (4, 5) AND (EXISTS"
+     " (SELECT 1 FROM seat_inventory s WHERE s.order_id = o.order_id AND s.status = 2)"
+     " OR EXISTS (SELECT 1 FROM issued_ticket t WHERE t.order_id = o.order_id"
+     " AND t.status IN (1, 2)))"},
     {"at most one live ticket per seat of a show",
      "SELECT show_id || '/' || seat_id FROM issued_ticket WHERE status IN (1, 2)"
      " GROUP BY show_id, seat_id HAVING COUNT(*) > 1"},
+    // A REVOKED ticket's seat may be sold again; a live one's seat is sold to its order.
+    {"a live ticket's seat is SOLD to the ticket's order",
+     "SELECT t.ticket_code FROM issued_ticket t LEFT JOIN seat_inventory s"
+     " ON s.show_id = t.show_id AND s.seat_id = t.seat_id WHERE t.status IN (1, 2)"
+     " AND (s.status IS NULL OR s.status <> 2 OR s.order_id IS NULL OR s.order_id <> t.order_id)"},
+    {"a revoked ticket says why", "SELECT ticket_code FROM issued_ticket WHERE status = 3 AND"
+                                  " (revoked_reason IS NULL OR revoked_at IS NULL)"},
+    // Exchange credits carry the value of the old tickets; only one real payment per order.
     {"at most one applied payment per order",
-     "SELECT order_id FROM payment WHERE status = 'APPLIED' GROUP BY order_id"
-     " HAVING COUNT(*) > 1"},
+     "SELECT order_id FROM payment WHERE status = 'APPLIED' AND source <> 'EXCHANGE'"
+     " GROUP BY order_id HAVING COUNT(*) > 1"},
+    // What went back (refunds, and the credit an exchange moved to a new order) never exceeds
+    // what was paid.
+    {"refunded amounts never exceed paid amounts",
+     "SELECT o.order_id FROM ticket_order o WHERE"
+     " (SELECT COALESCE(SUM(r.amount_cents), 0) FROM refund r WHERE r.order_id = o.order_id)"
+     " + (SELECT COALESCE(SUM(c.amount_cents), 0) FROM payment c WHERE c.source = 'EXCHANGE'"
+     " AND c.status = 'APPLIED' AND c.reference = o.order_id)"
+     " > (SELECT COALESCE(SUM(p.amount_cents), 0) FROM payment p WHERE p.order_id = o.order_id"
+     " AND p.status = 'APPLIED')"},
+    {"a refund names the tickets it pays back",
+     "SELECT r.refund_id FROM refund r WHERE r.ticket_codes = '[]' OR r.amount_cents < 0"},
 };
 
 } // namespace

@@ -25,6 +25,8 @@ constexpr std::array kSeatTable{
                                      SeatState::Available},
     Transition<SeatState, SeatEvent>{SeatState::RefundPending, SeatEvent::RejectRefund,
                                      SeatState::Sold},
+    // Refunds, voids and exchanges revoke the ticket and free the seat in one transaction.
+    Transition<SeatState, SeatEvent>{SeatState::Sold, SeatEvent::Revoke, SeatState::Available},
 };
 
 // Hold (seed §3.2). Only an ACTIVE hold moves; EXPIRED, CONFIRMED and RELEASED are final.
@@ -50,6 +52,11 @@ constexpr std::array kOrderTable{
     Transition<OrderState, OrderEvent>{OrderState::Paid, OrderEvent::Refund, OrderState::Refunded},
     Transition<OrderState, OrderEvent>{OrderState::Ticketed, OrderEvent::Refund,
                                        OrderState::Refunded},
+    Transition<OrderState, OrderEvent>{OrderState::PendingPay, OrderEvent::Void,
+                                       OrderState::Cancelled},
+    Transition<OrderState, OrderEvent>{OrderState::Paid, OrderEvent::Void, OrderState::Cancelled},
+    Transition<OrderState, OrderEvent>{OrderState::Ticketed, OrderEvent::Void,
+                                       OrderState::Cancelled},
 };
 
 template <class State, class Event, std::size_t N>

@@ -25,7 +25,9 @@ enum class SeatEvent
     Sell,
     RequestRefund,
     CompleteRefund,
-    RejectRefund
+    RejectRefund,
+    // A supervisor's refund, void or exchange gives a sold seat back for sale at once.
+    Revoke
 };
 
 enum class HoldState : int
@@ -58,7 +60,9 @@ enum class OrderEvent
     IssueTickets,
     Cancel,
     PaymentWindowClosed,
-    Refund
+    Refund,
+    // A supervisor cancels the order: unpaid, or paid within the void window.
+    Void
 };
 
 [[nodiscard]] std::optional<SeatState> nextState(SeatState from, SeatEvent event);

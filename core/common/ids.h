@@ -35,5 +35,6 @@ using OrderId = StrongId<struct OrderIdTag>;
 using UserId = StrongId<struct UserIdTag>;
 using PaymentId = StrongId<struct PaymentIdTag>;
 using TicketCode = StrongId<struct TicketCodeTag>;
+using RefundId = StrongId<struct RefundIdTag>;
 
 } // namespace Boxoffice::Core

@@ -28,16 +28,25 @@ enum class ErrorCode
     PayloadTooLarge,     // request body over the limit
     IdempotencyMismatch, // idempotency key reused with another body
     AmountMismatch,      // payment amount differs from the order's
-    RateLimited,         // too many requests
-    BadCredentials,      // a supervisor's password or PIN for an override is wrong
-    OverrideRejected,    // an override token that is used, expired or for another action
-    ShiftAlreadyOpen,    // the user or the terminal already has an open cash shift
-    NoOpenShift,         // the user has no open cash shift
-    ShiftClosed,         // the cash shift is closed already
-    Overloaded,          // the server is shedding load; try again
-    Unreachable,         // client side: no answer from the server (down, network, timeout)
-    StorageFailure,      // the database failed; a server fault, never caused by input
-    Internal,            // any other server fault
+    // Money operations of supervisors (docs/supervisor-api.md).
+    TicketNotFound,     // no such ticket (or not of this order)
+    TicketUsed,         // the ticket was scanned at the door; it cannot be refunded
+    AlreadyRefunded,    // the ticket was revoked before (refund, void, reprint, exchange)
+    TicketNotValid,     // the ticket is not VALID (used or revoked) and cannot be reprinted
+    OrderNotRefundable, // the order is not PAID or TICKETED
+    OrderNotVoidable,   // too late, a ticket was used, or the order is already cancelled
+    NoCardPayment,      // a card refund for an order that was not paid by card
+    CurrencyMismatch,   // an exchange between shows sold in different currencies
+    RateLimited,        // too many requests
+    BadCredentials,     // a supervisor's password or PIN for an override is wrong
+    OverrideRejected,   // an override token that is used, expired or for another action
+    ShiftAlreadyOpen,   // the user or the terminal already has an open cash shift
+    NoOpenShift,        // the user has no open cash shift
+    ShiftClosed,        // the cash shift is closed already
+    Overloaded,         // the server is shedding load; try again
+    Unreachable,        // client side: no answer from the server (down, network, timeout)
+    StorageFailure,     // the database failed; a server fault, never caused by input
+    Internal,           // any other server fault
 };
 
 struct ErrorCodeInfo

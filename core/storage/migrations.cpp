@@ -202,6 +202,33 @@ QList<Migration> migrations(SqlDialect dialect)
                 " action VARCHAR(32) NOT NULL, subject VARCHAR(128) NOT NULL,"
                 " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT)"),
         }});
+    list.append(Migration{
+        5,
+        "reprints: several tickets of one order for one seat, one of them live",
+        {
+            // A reprint issues a new ticket for the same order and seat, so UNIQUE (order_id,
+            // seat_id) has to go; uk_ticket_live_seat still allows one live ticket per seat.
+            // SQLite cannot drop a table constraint: the table is rebuilt (the same on both).
+            QStringLiteral(
+                "CREATE TABLE issued_ticket_v5 (ticket_code VARCHAR(64) PRIMARY KEY,"
+                " order_id VARCHAR(64) NOT NULL REFERENCES ticket_order(order_id),"
+                " show_id VARCHAR(64) NOT NULL, seat_id VARCHAR(64) NOT NULL,"
+                " qr_payload VARCHAR(512) NOT NULL, status SMALLINT NOT NULL DEFAULT 1,"
+                " used_at BIGINT, used_by VARCHAR(64), created_at BIGINT NOT NULL,"
+                " revoked_at BIGINT, revoked_reason VARCHAR(16), reprint_of VARCHAR(64),"
+                " print_count INTEGER NOT NULL DEFAULT 1, CHECK (status BETWEEN 1 AND 3))"),
+            QStringLiteral(
+                "INSERT INTO issued_ticket_v5 (ticket_code, order_id, show_id, seat_id,"
+                " qr_payload, status, used_at, used_by, created_at, revoked_at, revoked_reason,"
+                " reprint_of, print_count) SELECT ticket_code, order_id, show_id, seat_id,"
+                " qr_payload, status, used_at, used_by, created_at, revoked_at, revoked_reason,"
+                " reprint_of, print_count FROM issued_ticket"),
+            QStringLiteral("DROP TABLE issued_ticket"),
+            QStringLiteral("ALTER TABLE issued_ticket_v5 RENAME TO issued_ticket"),
+            QStringLiteral("CREATE UNIQUE INDEX uk_ticket_live_seat ON issued_ticket"
+                           "(show_id, seat_id) WHERE status IN (1, 2)"),
+            QStringLiteral("CREATE INDEX idx_ticket_order ON issued_ticket(order_id, seat_id)"),
+        }});
     return list;
 }
 

@@ -394,10 +394,19 @@ QJsonObject releaseJson(const ReleaseOutcome &release)
 
 QJsonObject ticketJson(const TicketView &ticket)
 {
-    return QJsonObject{{QStringLiteral("ticketCode"), ticket.code.value()},
-                       {QStringLiteral("seatId"), ticket.seat.value()},
-                       {QStringLiteral("qrPayload"), ticket.qrPayload},
-                       {QStringLiteral("status"), ticket.status}};
+    QJsonObject json{{QStringLiteral("ticketCode"), ticket.code.value()},
+                     {QStringLiteral("seatId"), ticket.seat.value()},
+                     {QStringLiteral("qrPayload"), ticket.qrPayload},
+                     {QStringLiteral("status"), ticket.status},
+                     {QStringLiteral("printCount"), ticket.printCount},
+                     {QStringLiteral("priceCents"), ticket.priceCents}};
+    if (!ticket.revokedReason.isEmpty()) {
+        json.insert(QStringLiteral("revokedReason"), ticket.revokedReason);
+        json.insert(QStringLiteral("revokedAt"), isoUtc(ticket.revokedMs));
+    }
+    if (!ticket.reprintOf.isEmpty())
+        json.insert(QStringLiteral("reprintOf"), ticket.reprintOf.value());
+    return json;
 }
 
 QJsonObject paymentJson(const PaymentOutcome &payment)
@@ -434,7 +443,10 @@ QJsonObject orderJson(const OrderView &order)
                                     {QStringLiteral("tenderedCents"), p.tenderedCents},
                                     {QStringLiteral("changeCents"), p.changeCents},
                                     {QStringLiteral("receivedAt"), isoUtc(p.receivedMs)}});
-    QJsonObject json{
+    QJsonArray refunds;
+    for (const RefundView &refund : order.refunds)
+        refunds.append(refundJson(refund));
+    return QJsonObject{
         {QStringLiteral("orderId"), order.order.value()},
         {QStringLiteral("holdId"), order.hold.value()},
         {QStringLiteral("showId"), order.show.value()},
@@ -449,10 +461,10 @@ QJsonObject orderJson(const OrderView &order)
         {QStringLiteral("seatIds"), seats},
         {QStringLiteral("tickets"), tickets},
         {QStringLiteral("payments"), payments},
-        {QStringLiteral("terminal"), order.terminal}};
-    if (!order.shiftId.isEmpty())
-        json.insert(QStringLiteral("shiftId"), order.shiftId);
-    return json;
+        {QStringLiteral("refunds"), refunds},
+        {QStringLiteral("terminal"), order.terminal},
+        {QStringLiteral("shiftId"),
+         order.shiftId.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(order.shiftId)}};
 }
 
 QJsonObject verifyJson(const VerifyOutcome &outcome)
@@ -471,6 +483,101 @@ QJsonObject verifyJson(const VerifyOutcome &outcome)
     if (!outcome.reason.isEmpty())
         json.insert(QStringLiteral("reason"), outcome.reason);
     return json;
+}
+
+QJsonObject refundJson(const RefundView &refund)
+{
+    QJsonArray codes;
+    for (const TicketCode &code : refund.tickets)
+        codes.append(code.value());
+    QJsonArray seats;
+    for (const SeatId &seat : refund.seats)
+        seats.append(seat.value());
+    QJsonObject json{{QStringLiteral("refundId"), refund.refund.value()},
+                     {QStringLiteral("orderId"), refund.order.value()},
+                     {QStringLiteral("kind"), wireName(refund.kind)},
+                     {QStringLiteral("method"), wireName(refund.method)},
+                     {QStringLiteral("status"), wireName(refund.status)},
+                     {QStringLiteral("amountCents"), refund.amount.minorUnits()},
+                     {QStringLiteral("currency"), refund.amount.currency()},
+                     {QStringLiteral("ticketCodes"), codes},
+                     {QStringLiteral("seatIds"), seats},
+                     {QStringLiteral("reason"), refund.reason},
+                     {QStringLiteral("requestedBy"), refund.requestedBy},
+                     {QStringLiteral("terminal"), refund.terminal},
+                     {QStringLiteral("createdAt"), isoUtc(refund.createdMs)},
+                     {QStringLiteral("orderStatus"), wireName(refund.orderStatus)}};
+    if (!refund.payment.isEmpty())
+        json.insert(QStringLiteral("paymentId"), refund.payment.value());
+    if (!refund.acquirerReference.isEmpty())
+        json.insert(QStringLiteral("acquirerReference"), refund.acquirerReference);
+    if (!refund.exchangeOrder.isEmpty())
+        json.insert(QStringLiteral("exchangeOrderId"), refund.exchangeOrder.value());
+    if (!refund.authorizedBy.isEmpty())
+        json.insert(QStringLiteral("authorizedBy"), refund.authorizedBy);
+    if (!refund.shiftId.isEmpty())
+        json.insert(QStringLiteral("shiftId"), refund.shiftId);
+    return json;
+}
+
+QJsonObject voidJson(const VoidOutcome &outcome)
+{
+    QJsonObject json{{QStringLiteral("orderId"), outcome.order.value()},
+                     {QStringLiteral("status"), wireName(outcome.status)}};
+    if (outcome.refund)
+        json.insert(QStringLiteral("refund"), refundJson(*outcome.refund));
+    return json;
+}
+
+QJsonObject reprintJson(const ReprintOutcome &outcome)
+{
+    return QJsonObject{{QStringLiteral("orderId"), outcome.order.value()},
+                       {QStringLiteral("revokedTicketCode"), outcome.revoked.value()},
+                       {QStringLiteral("ticket"), ticketJson(outcome.ticket)}};
+}
+
+QJsonObject exchangeJson(const ExchangeOutcome &outcome)
+{
+    QJsonArray revoked;
+    for (const TicketCode &code : outcome.revoked)
+        revoked.append(code.value());
+    QJsonArray tickets;
+    for (const TicketView &ticket : outcome.tickets)
+        tickets.append(ticketJson(ticket));
+    QJsonObject json{{QStringLiteral("exchangeId"), outcome.exchange},
+                     {QStringLiteral("orderId"), outcome.order.value()},
+                     {QStringLiteral("newOrderId"), outcome.newOrder.value()},
+                     {QStringLiteral("revokedTicketCodes"), revoked},
+                     {QStringLiteral("tickets"), tickets},
+                     {QStringLiteral("differenceCents"), outcome.differenceCents},
+                     {QStringLiteral("changeCents"), outcome.changeCents}};
+    if (outcome.payment)
+        json.insert(QStringLiteral("payment"),
+                    QJsonObject{{QStringLiteral("paymentId"), outcome.payment->payment.value()},
+                                {QStringLiteral("method"), outcome.payment->method},
+                                {QStringLiteral("amountCents"), outcome.payment->amountCents}});
+    if (outcome.refund)
+        json.insert(QStringLiteral("refund"), refundJson(*outcome.refund));
+    return json;
+}
+
+QJsonObject activeHoldsJson(const QList<ActiveHold> &holds)
+{
+    QJsonArray list;
+    for (const ActiveHold &hold : holds) {
+        QJsonArray seats;
+        for (const SeatId &seat : hold.seats)
+            seats.append(seat.value());
+        list.append(QJsonObject{{QStringLiteral("holdId"), hold.hold.value()},
+                                {QStringLiteral("showId"), hold.show.value()},
+                                {QStringLiteral("userId"), hold.user.value()},
+                                {QStringLiteral("username"), hold.username},
+                                {QStringLiteral("seatIds"), seats},
+                                {QStringLiteral("createdAt"), isoUtc(hold.createdMs)},
+                                {QStringLiteral("expiryTime"), isoUtc(hold.expiryMs)},
+                                {QStringLiteral("totalPriceCents"), hold.totalCents}});
+    }
+    return QJsonObject{{QStringLiteral("holds"), list}};
 }
 
 } // namespace Boxoffice::Sync

@@ -60,4 +60,11 @@ optionalInteger(const QJsonObject &object, const QString &field, qint64 min, qin
 [[nodiscard]] QJsonObject orderJson(const Core::OrderView &order);
 [[nodiscard]] QJsonObject verifyJson(const Core::VerifyOutcome &outcome);
 
+// Money operations (docs/supervisor-api.md).
+[[nodiscard]] QJsonObject refundJson(const Core::RefundView &refund);
+[[nodiscard]] QJsonObject voidJson(const Core::VoidOutcome &outcome);
+[[nodiscard]] QJsonObject reprintJson(const Core::ReprintOutcome &outcome);
+[[nodiscard]] QJsonObject exchangeJson(const Core::ExchangeOutcome &outcome);
+[[nodiscard]] QJsonObject activeHoldsJson(const QList<Core::ActiveHold> &holds);
+
 } // namespace Boxoffice::Sync

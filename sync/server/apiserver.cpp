@@ -258,6 +258,17 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         {{Method::Get, {"shifts", "*", "report"}, kStaff | kAdmin}, &ApiServer::shiftReport},
         {{Method::Post, {"shifts", "*", "close"}, kStaff}, &ApiServer::closeShift},
         {{Method::Get, {"reports", "day"}, kSupervisor | kAdmin}, &ApiServer::dayReport},
+        // Money leaves the till: supervisors, or a clerk with a supervisor's override.
+        {{Method::Post, {"orders", "*", "refunds"}, kSupervisor, {"refund", 0, kClerk}},
+         &ApiServer::refundOrder},
+        {{Method::Post, {"refunds", "callback"}, kAnonymous}, &ApiServer::refundCallback},
+        {{Method::Post, {"orders", "*", "void"}, kSupervisor, {"void", 0, kClerk}},
+         &ApiServer::voidOrder},
+        {{Method::Post, {"tickets", "*", "reprint"}, kSupervisor, {"reprint", 0, kClerk}},
+         &ApiServer::reprintTicket},
+        {{Method::Post, {"orders", "*", "exchanges"}, kSupervisor, {"exchange", 0, kClerk}},
+         &ApiServer::exchangeTickets},
+        {{Method::Get, {"holds"}, kSupervisor | kAdmin}, &ApiServer::listHolds},
     };
 
     const QString path = request.url().path();
@@ -410,6 +421,20 @@ Completion<T> ApiServer::replyLater(std::shared_ptr<PendingReply> reply, int suc
                 reply->send(successStatus, toJson(format(*result)));
             else
                 reply->send(result.error());
+        });
+    };
+}
+
+template <class T, class Format, class Record>
+Completion<T> ApiServer::replyAudited(std::shared_ptr<PendingReply> reply, int successStatus,
+                                      Format format, Record record)
+{
+    return [this, reply = std::move(reply), successStatus, format, record](Result<T> result) {
+        post([reply, successStatus, format, record, result = std::move(result)] {
+            if (!result)
+                return reply->send(result.error());
+            record(*result);
+            reply->send(successStatus, toJson(format(*result)));
         });
     };
 }
@@ -602,20 +627,35 @@ void ApiServer::releaseHold(Call &call)
     if (call.override)
         forced.detail.insert(QStringLiteral("authorizedBy"), call.authorizedBy());
     const UserId actor = command.actor;
-    m_engine.release(std::move(command),
-                     [this, reply, forced, actor](Result<ReleaseOutcome> result) mutable {
-                         if (result && result->owner != actor) {
-                             forced.detail.insert(QStringLiteral("owner"), result->owner.value());
-                             forced.detail.insert(QStringLiteral("after"), wireName(result->state));
-                             audit(forced);
-                         }
-                         post([reply, result] {
-                             if (result)
-                                 reply->send(200, toJson(releaseJson(*result)));
-                             else
-                                 reply->send(result.error());
-                         });
-                     });
+    m_engine.release(
+        std::move(command), [this, reply, forced, actor](Result<ReleaseOutcome> result) mutable {
+            // Releasing another user's (stuck) hold is an act on record.
+            if (result && result->released && result->owner != actor) {
+                QJsonArray seats;
+                for (const SeatId &seat : result->seats)
+                    seats.append(seat.value());
+                forced.detail.insert(QStringLiteral("owner"), result->owner.value());
+                forced.detail.insert(QStringLiteral("showId"), result->show.value());
+                forced.detail.insert(QStringLiteral("totalPriceCents"), result->totalCents);
+                forced.detail.insert(
+                    QStringLiteral("before"),
+                    QJsonObject{{QStringLiteral("holdStatus"), QStringLiteral("ACTIVE")},
+                                {QStringLiteral("seatStatus"), QStringLiteral("HELD")},
+                                {QStringLiteral("seatIds"), seats}});
+                forced.detail.insert(
+                    QStringLiteral("after"),
+                    QJsonObject{{QStringLiteral("holdStatus"), wireName(result->state)},
+                                {QStringLiteral("seatStatus"), QStringLiteral("AVAILABLE")},
+                                {QStringLiteral("seatIds"), seats}});
+                audit(forced);
+            }
+            post([reply, result] {
+                if (result)
+                    reply->send(200, toJson(releaseJson(*result)));
+                else
+                    reply->send(result.error());
+            });
+        });
 }
 
 void ApiServer::createOrder(Call &call)
@@ -770,10 +810,31 @@ void ApiServer::tender(Call &call)
         });
 }
 
-void ApiServer::paymentCallback(Call &call)
+std::optional<QJsonObject> ApiServer::signedCallbackBody(Call &call, const QString &rejectedAction)
 {
     const QByteArray body = call.request.body();
     const QByteArray signature = call.header("x-payment-signature").toLatin1();
+    auto reject = [&](const Error &error) {
+        qCWarning(lcServer).noquote() << rejectedAction << error.message;
+        audit(QStringLiteral("acquirer"), rejectedAction, QStringLiteral("-"),
+              QJsonObject{{QStringLiteral("reason"), error.message},
+                          {QStringLiteral("peer"), call.request.remoteAddress().toString()}});
+        call.error(error);
+        return std::nullopt;
+    };
+    if (auto verified =
+            verifyPaymentSignature(m_config.paymentSecret, signature, body,
+                                   m_engine.clock().nowMs(), m_config.paymentToleranceSeconds);
+        !verified)
+        return reject(verified.error());
+    auto json = parseObject(body);
+    if (!json)
+        return reject(json.error());
+    return *json;
+}
+
+void ApiServer::paymentCallback(Call &call)
+{
     auto reject = [this, &call](const Error &error, const QString &order) {
         qCWarning(lcServer).noquote() << "payment callback rejected:" << error.message;
         audit(QStringLiteral("acquirer"), QStringLiteral("payment.callback.rejected"),
@@ -782,14 +843,9 @@ void ApiServer::paymentCallback(Call &call)
                           {QStringLiteral("peer"), call.request.remoteAddress().toString()}});
         call.error(error);
     };
-    if (auto verified =
-            verifyPaymentSignature(m_config.paymentSecret, signature, body,
-                                   m_engine.clock().nowMs(), m_config.paymentToleranceSeconds);
-        !verified)
-        return reject(verified.error(), {});
-    auto json = parseObject(body);
+    const auto json = signedCallbackBody(call, QStringLiteral("payment.callback.rejected"));
     if (!json)
-        return reject(json.error(), {});
+        return;
     auto payment = requiredString(*json, QStringLiteral("paymentId"), 64);
     if (!payment)
         return reject(payment.error(), {});
@@ -820,6 +876,10 @@ void ApiServer::paymentCallback(Call &call)
                   QJsonObject{{QStringLiteral("reason"), result.error().message},
                               {QStringLiteral("paymentId"), command.payment.value()},
                               {QStringLiteral("peer"), peer}});
+        } else if (result && result->result == PaymentResult::RefundRequired) {
+            audit(QStringLiteral("acquirer"), QStringLiteral("payment.refund_required"),
+                  command.order.value(),
+                  QJsonObject{{QStringLiteral("paymentId"), command.payment.value()}});
         } else if (result && result->result == PaymentResult::Applied) {
             audit(QStringLiteral("acquirer"), QStringLiteral("payment.card.applied"),
                   command.order.value(),
@@ -830,10 +890,6 @@ void ApiServer::paymentCallback(Call &call)
                        QJsonObject{{QStringLiteral("status"), wireName(OrderState::PendingPay)}}},
                       {QStringLiteral("after"),
                        QJsonObject{{QStringLiteral("status"), wireName(result->orderStatus)}}}});
-        } else if (result && result->result == PaymentResult::RefundRequired) {
-            audit(QStringLiteral("acquirer"), QStringLiteral("payment.refund_required"),
-                  command.order.value(),
-                  QJsonObject{{QStringLiteral("paymentId"), command.payment.value()}});
         }
         post([reply, result] {
             if (result)
@@ -1304,6 +1360,326 @@ void ApiServer::dayReport(Call &call)
     if (!report)
         return call.error(report.error());
     call.ok(200, dayReportJson(*report));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Money operations (docs/supervisor-api.md). Every success is audited with the order's state
+// before and after.
+
+namespace {
+
+constexpr int kMaxReasonLength = 500;
+constexpr int kMaxTicketsPerCall = 100;
+
+Result<std::optional<RefundMethod>> optionalMethod(const QJsonObject &body)
+{
+    auto method = optionalString(body, QStringLiteral("method"), 16);
+    if (!method)
+        return std::unexpected(method.error());
+    if (method->isEmpty())
+        return std::optional<RefundMethod>();
+    const auto parsed = refundMethodFromWireName(*method);
+    if (!parsed)
+        return fail(ErrorCode::BadRequest, QStringLiteral("method: must be CASH or CARD"),
+                    QJsonObject{{QStringLiteral("field"), QStringLiteral("method")}});
+    return std::optional<RefundMethod>(*parsed);
+}
+
+Result<QList<TicketCode>> ticketCodes(const QJsonObject &body, bool required)
+{
+    const QJsonValue value = body.value(QStringLiteral("ticketCodes"));
+    if (!required && (value.isUndefined() || value.isNull()))
+        return QList<TicketCode>();
+    auto codes = requiredStringArray(body, QStringLiteral("ticketCodes"), kMaxTicketsPerCall, 64);
+    if (!codes)
+        return std::unexpected(codes.error());
+    QList<TicketCode> list;
+    for (const QString &code : *codes)
+        list.append(TicketCode(code));
+    return list;
+}
+
+QJsonObject moneyDetail(const Requester &by, const QString &reason, const AuditStates &states)
+{
+    QJsonObject detail{{QStringLiteral("terminal"), by.terminal},
+                       {QStringLiteral("reason"), reason},
+                       {QStringLiteral("before"), states.before},
+                       {QStringLiteral("after"), states.after}};
+    if (!by.authorizedBy.isEmpty())
+        detail.insert(QStringLiteral("authorizedBy"), by.authorizedBy);
+    return detail;
+}
+
+QJsonObject refundDetail(const RefundView &refund)
+{
+    QJsonArray codes;
+    for (const TicketCode &code : refund.tickets)
+        codes.append(code.value());
+    return QJsonObject{{QStringLiteral("refundId"), refund.refund.value()},
+                       {QStringLiteral("kind"), wireName(refund.kind)},
+                       {QStringLiteral("method"), wireName(refund.method)},
+                       {QStringLiteral("status"), wireName(refund.status)},
+                       {QStringLiteral("amountCents"), refund.amount.minorUnits()},
+                       {QStringLiteral("currency"), refund.amount.currency()},
+                       {QStringLiteral("ticketCodes"), codes}};
+}
+
+} // namespace
+
+Requester ApiServer::requesterOf(const Call &call)
+{
+    Requester by;
+    by.user = call.session->account.id;
+    by.username = call.session->account.username;
+    by.terminal = terminalOf(call);
+    by.shiftId = shiftOf(call);
+    if (call.override)
+        by.authorizedBy = call.authorizedBy();
+    return by;
+}
+
+void ApiServer::refundOrder(Call &call)
+{
+    auto body = parseObject(call.request.body());
+    if (!body)
+        return call.error(body.error());
+    auto reason = requiredString(*body, QStringLiteral("reason"), kMaxReasonLength);
+    if (!reason)
+        return call.error(reason.error());
+    auto codes = ticketCodes(*body, false);
+    if (!codes)
+        return call.error(codes.error());
+    auto method = optionalMethod(*body);
+    if (!method)
+        return call.error(method.error());
+    RefundCommand command;
+    command.order = OrderId(call.params[0]);
+    command.tickets = *codes;
+    command.reason = *reason;
+    command.method = *method;
+    command.by = requesterOf(call);
+    const Requester by = command.by;
+    m_engine.refund(std::move(command),
+                    replyAudited<RefundOutcome>(
+                        call.reply, 201,
+                        [](const RefundOutcome &r) { return refundJson(r.refund); },
+                        [this, by](const RefundOutcome &r) {
+                            QJsonObject detail = moneyDetail(by, r.refund.reason, r.states);
+                            const QJsonObject refund = refundDetail(r.refund);
+                            for (auto it = refund.begin(); it != refund.end(); ++it)
+                                detail.insert(it.key(), it.value());
+                            audit(AuditEntry{by.username, QStringLiteral("refund"),
+                                             r.refund.order.value(), by.terminal, detail});
+                        }));
+}
+
+void ApiServer::refundCallback(Call &call)
+{
+    const auto json = signedCallbackBody(call, QStringLiteral("refund.callback.rejected"));
+    if (!json)
+        return;
+    auto reject = [this, &call](const Error &error, const QString &refund) {
+        qCWarning(lcServer).noquote() << "refund callback rejected:" << error.message;
+        audit(QStringLiteral("acquirer"), QStringLiteral("refund.callback.rejected"),
+              refund.isEmpty() ? QStringLiteral("-") : refund,
+              QJsonObject{{QStringLiteral("reason"), error.message},
+                          {QStringLiteral("peer"), call.request.remoteAddress().toString()}});
+        call.error(error);
+    };
+    auto refund = requiredString(*json, QStringLiteral("refundId"), 64);
+    if (!refund)
+        return reject(refund.error(), {});
+    auto payment = requiredString(*json, QStringLiteral("paymentId"), 64);
+    if (!payment)
+        return reject(payment.error(), *refund);
+    auto reference = requiredString(*json, QStringLiteral("acquirerRefundId"), 128);
+    if (!reference)
+        return reject(reference.error(), *refund);
+    auto status = requiredString(*json, QStringLiteral("status"), 16);
+    if (!status)
+        return reject(status.error(), *refund);
+    if (*status != QLatin1StringView("SUCCEEDED") && *status != QLatin1StringView("FAILED"))
+        return reject(Error::make(ErrorCode::BadRequest,
+                                  QStringLiteral("status must be SUCCEEDED or FAILED")),
+                      *refund);
+    auto amount = requiredInteger(*json, QStringLiteral("amountCents"), 0, kMaxMinorUnits);
+    if (!amount)
+        return reject(amount.error(), *refund);
+
+    RefundCallbackCommand command{RefundId(*refund), PaymentId(*payment), *reference,
+                                  *status == QLatin1StringView("SUCCEEDED"), *amount};
+    auto reply = call.reply;
+    const QString peer = call.request.remoteAddress().toString();
+    m_engine.refundCallback(command, [this, reply, command,
+                                      peer](Result<RefundCallbackOutcome> result) {
+        post([this, reply, command, peer, result] {
+            if (!result) {
+                if (result.error().code != ErrorCode::Overloaded &&
+                    result.error().code != ErrorCode::StorageFailure) {
+                    qCWarning(lcServer).noquote()
+                        << "refund callback rejected:" << result.error().message;
+                    audit(QStringLiteral("acquirer"), QStringLiteral("refund.callback.rejected"),
+                          command.refund.value(),
+                          QJsonObject{{QStringLiteral("reason"), result.error().message},
+                                      {QStringLiteral("paymentId"), command.payment.value()},
+                                      {QStringLiteral("peer"), peer}});
+                }
+                return reply->send(result.error());
+            }
+            if (result->changed) {
+                QJsonObject detail = refundDetail(result->refund);
+                detail.insert(QStringLiteral("orderId"), result->refund.order.value());
+                detail.insert(QStringLiteral("acquirerReference"), command.acquirerReference);
+                detail.insert(QStringLiteral("before"),
+                              QJsonObject{{QStringLiteral("status"), wireName(result->before)}});
+                detail.insert(
+                    QStringLiteral("after"),
+                    QJsonObject{{QStringLiteral("status"), wireName(result->refund.status)}});
+                audit(QStringLiteral("acquirer"), QStringLiteral("refund.card"),
+                      command.refund.value(), detail);
+            }
+            reply->send(200, toJson(refundJson(result->refund)));
+        });
+    });
+}
+
+void ApiServer::voidOrder(Call &call)
+{
+    auto body = parseObject(call.request.body());
+    if (!body)
+        return call.error(body.error());
+    auto reason = requiredString(*body, QStringLiteral("reason"), kMaxReasonLength);
+    if (!reason)
+        return call.error(reason.error());
+    VoidCommand command;
+    command.order = OrderId(call.params[0]);
+    command.reason = *reason;
+    command.by = requesterOf(call);
+    const Requester by = command.by;
+    const QString why = *reason;
+    m_engine.voidOrder(std::move(command),
+                       replyAudited<VoidOutcome>(
+                           call.reply, 200, [](const VoidOutcome &v) { return voidJson(v); },
+                           [this, by, why](const VoidOutcome &v) {
+                               QJsonObject detail = moneyDetail(by, why, v.states);
+                               if (v.refund) {
+                                   detail.insert(QStringLiteral("refundId"),
+                                                 v.refund->refund.value());
+                                   detail.insert(QStringLiteral("refund"), refundDetail(*v.refund));
+                               }
+                               audit(AuditEntry{by.username, QStringLiteral("void"),
+                                                v.order.value(), by.terminal, detail});
+                           }));
+}
+
+void ApiServer::reprintTicket(Call &call)
+{
+    auto body = parseObject(call.request.body());
+    if (!body)
+        return call.error(body.error());
+    auto reason = requiredString(*body, QStringLiteral("reason"), kMaxReasonLength);
+    if (!reason)
+        return call.error(reason.error());
+    ReprintCommand command;
+    command.ticket = TicketCode(call.params[0]);
+    command.reason = *reason;
+    command.by = requesterOf(call);
+    const Requester by = command.by;
+    const QString why = *reason;
+    m_engine.reprint(std::move(command),
+                     replyAudited<ReprintOutcome>(
+                         call.reply, 201, [](const ReprintOutcome &r) { return reprintJson(r); },
+                         [this, by, why](const ReprintOutcome &r) {
+                             QJsonObject detail = moneyDetail(by, why, r.states);
+                             detail.insert(QStringLiteral("orderId"), r.order.value());
+                             detail.insert(QStringLiteral("newTicketCode"), r.ticket.code.value());
+                             detail.insert(QStringLiteral("printCount"), r.ticket.printCount);
+                             audit(AuditEntry{by.username, QStringLiteral("reprint"),
+                                              r.revoked.value(), by.terminal, detail});
+                         }));
+}
+
+void ApiServer::exchangeTickets(Call &call)
+{
+    auto body = parseObject(call.request.body());
+    if (!body)
+        return call.error(body.error());
+    auto codes = ticketCodes(*body, true);
+    if (!codes)
+        return call.error(codes.error());
+    auto hold = requiredString(*body, QStringLiteral("holdId"), 64);
+    if (!hold)
+        return call.error(hold.error());
+    auto reason = requiredString(*body, QStringLiteral("reason"), kMaxReasonLength);
+    if (!reason)
+        return call.error(reason.error());
+    auto method = optionalMethod(*body);
+    if (!method)
+        return call.error(method.error());
+    auto tendered = optionalInteger(*body, QStringLiteral("tenderedCents"), 0, kMaxMinorUnits);
+    if (!tendered)
+        return call.error(tendered.error());
+    auto reference = optionalString(*body, QStringLiteral("reference"), 128);
+    if (!reference)
+        return call.error(reference.error());
+    ExchangeCommand command;
+    command.order = OrderId(call.params[0]);
+    command.tickets = *codes;
+    command.hold = HoldId(*hold);
+    command.reason = *reason;
+    command.method = *method;
+    command.tenderedCents = tendered->value_or(-1);
+    command.reference = *reference;
+    command.by = requesterOf(call);
+    const Requester by = command.by;
+    const QString why = *reason;
+    m_engine.exchange(std::move(command),
+                      replyAudited<ExchangeOutcome>(
+                          call.reply, 201, [](const ExchangeOutcome &e) { return exchangeJson(e); },
+                          [this, by, why](const ExchangeOutcome &e) {
+                              QJsonObject detail = moneyDetail(by, why, e.states);
+                              detail.insert(QStringLiteral("exchangeId"), e.exchange);
+                              detail.insert(QStringLiteral("newOrderId"), e.newOrder.value());
+                              detail.insert(QStringLiteral("differenceCents"), e.differenceCents);
+                              detail.insert(QStringLiteral("changeCents"), e.changeCents);
+                              if (e.refund) {
+                                  detail.insert(QStringLiteral("refundId"),
+                                                e.refund->refund.value());
+                                  detail.insert(QStringLiteral("refund"), refundDetail(*e.refund));
+                              }
+                              audit(AuditEntry{by.username, QStringLiteral("exchange"),
+                                               e.order.value(), by.terminal, detail});
+                          }));
+}
+
+void ApiServer::listHolds(Call &call)
+{
+    const QUrlQuery query = call.request.query();
+    const QString show = query.queryItemValue(QStringLiteral("showId"));
+    if (show.isEmpty())
+        return call.error(ErrorCode::BadRequest, QStringLiteral("showId is required"));
+    if (!isValidId(show, 64))
+        return call.error(ErrorCode::BadRequest,
+                          QStringLiteral("showId must be 1-64 letters, digits, '-', '_' or '.'"));
+    constexpr qint64 kMaxAgeSeconds = 366LL * 24 * 3600;
+    qint64 olderThan = 0;
+    if (query.hasQueryItem(QStringLiteral("olderThanSeconds"))) {
+        bool ok = false;
+        olderThan = query.queryItemValue(QStringLiteral("olderThanSeconds")).toLongLong(&ok);
+        if (!ok || olderThan < 0 || olderThan > kMaxAgeSeconds)
+            return call.error(ErrorCode::BadRequest,
+                              QStringLiteral("olderThanSeconds must be a whole number from 0 to %1")
+                                  .arg(kMaxAgeSeconds));
+    }
+    auto state = m_engine.showState(ShowId(show));
+    if (!state)
+        return call.error(state.error());
+    constexpr int kMaxHoldsListed = 1000;
+    auto holds = m_engine.activeHolds(ShowId(show), m_engine.clock().nowMs() - olderThan * 1000,
+                                      kMaxHoldsListed);
+    if (!holds)
+        return call.error(holds.error());
+    call.ok(200, activeHoldsJson(*holds));
 }
 
 // ---------------------------------------------------------------------------------------------

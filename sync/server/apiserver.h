@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 class QWebSocket;
@@ -103,6 +104,19 @@ private:
     // audited) when it is refused.
     [[nodiscard]] bool consumeOverride(Call &call, const QString &token, const QString &action,
                                        const QString &subject);
+    // Money operations (docs/supervisor-api.md).
+    void refundOrder(Call &call);
+    void refundCallback(Call &call);
+    void voidOrder(Call &call);
+    void reprintTicket(Call &call);
+    void exchangeTickets(Call &call);
+    void listHolds(Call &call);
+    // Who acts: user, terminal, open shift and the supervisor of an override.
+    [[nodiscard]] Core::Requester requesterOf(const Call &call);
+    // The body of an acquirer callback once its X-Payment-Signature verified; a refused one is
+    // audited as `rejectedAction` and answered here (nullopt).
+    [[nodiscard]] std::optional<QJsonObject> signedCallbackBody(Call &call,
+                                                                const QString &rejectedAction);
 
     // Runs `task` on this object's thread; thread-safe. Tasks posted while earlier ones wait
     // share one event.
@@ -123,6 +137,10 @@ private:
     template <class T, class Format>
     Core::Completion<T> replyLater(std::shared_ptr<PendingReply> reply, int successStatus,
                                    Format format);
+    // Like replyLater; a success is also audited (on this thread) by `record`.
+    template <class T, class Format, class Record>
+    Core::Completion<T> replyAudited(std::shared_ptr<PendingReply> reply, int successStatus,
+                                     Format format, Record record);
 
     Core::BookingEngine &m_engine;
     Core::AccountStore &m_accounts;

@@ -173,13 +173,13 @@ private:
     {
         if (key.isEmpty())
             key = u"key-%1"_s.arg(++m_keys);
-        OrderCommand command{hold, UserId(user), key, hash, u"Ada"_s, u"+49 30 1234"_s};
+        OrderCommand command{hold, UserId(user), key, hash, u"Ada"_s, u"+49 30 1234"_s, {}, {}};
         return await<OrderCreated>([&](auto done) { m_engine->createOrder(command, done); });
     }
 
     Result<PaymentOutcome> tender(const OrderId &order, PaymentMethod method, qint64 cents)
     {
-        TenderCommand command{order, UserId(u"clerk1"_s), method, cents, u"slip-1"_s};
+        TenderCommand command{order, UserId(u"clerk1"_s), method, cents, u"slip-1"_s, {}, {}};
         return await<PaymentOutcome>([&](auto done) { m_engine->tender(command, done); });
     }
 

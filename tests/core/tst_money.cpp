@@ -306,6 +306,14 @@ private slots:
         QTest::newRow("PayloadTooLarge") << ErrorCode::PayloadTooLarge << 413;
         QTest::newRow("IdempotencyMismatch") << ErrorCode::IdempotencyMismatch << 422;
         QTest::newRow("AmountMismatch") << ErrorCode::AmountMismatch << 400;
+        QTest::newRow("TicketNotFound") << ErrorCode::TicketNotFound << 404;
+        QTest::newRow("TicketUsed") << ErrorCode::TicketUsed << 409;
+        QTest::newRow("AlreadyRefunded") << ErrorCode::AlreadyRefunded << 409;
+        QTest::newRow("TicketNotValid") << ErrorCode::TicketNotValid << 409;
+        QTest::newRow("OrderNotRefundable") << ErrorCode::OrderNotRefundable << 409;
+        QTest::newRow("OrderNotVoidable") << ErrorCode::OrderNotVoidable << 409;
+        QTest::newRow("NoCardPayment") << ErrorCode::NoCardPayment << 409;
+        QTest::newRow("CurrencyMismatch") << ErrorCode::CurrencyMismatch << 409;
         QTest::newRow("RateLimited") << ErrorCode::RateLimited << 429;
         QTest::newRow("BadCredentials") << ErrorCode::BadCredentials << 401;
         QTest::newRow("OverrideRejected") << ErrorCode::OverrideRejected << 403;

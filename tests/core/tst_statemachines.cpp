@@ -29,7 +29,7 @@ private slots:
         const QList<SeatEvent> events{SeatEvent::Hold,          SeatEvent::Release,
                                       SeatEvent::Expire,        SeatEvent::Sell,
                                       SeatEvent::RequestRefund, SeatEvent::CompleteRefund,
-                                      SeatEvent::RejectRefund};
+                                      SeatEvent::RejectRefund,  SeatEvent::Revoke};
         auto legal = [](SeatState s, SeatEvent e) -> int {
             using S = SeatState;
             using E = SeatEvent;
@@ -45,6 +45,8 @@ private slots:
                 return int(S::Available);
             if (s == S::RefundPending && e == E::RejectRefund)
                 return int(S::Sold);
+            if (s == S::Sold && e == E::Revoke)
+                return int(S::Available);
             return -1;
         };
         for (SeatState s : states) {
@@ -106,7 +108,8 @@ private slots:
         const QList<S> states{S::Init,     S::PendingPay, S::Paid,
                               S::Ticketed, S::Cancelled,  S::Refunded};
         const QList<E> events{E::Submit, E::PaymentSucceeded,    E::IssueTickets,
-                              E::Cancel, E::PaymentWindowClosed, E::Refund};
+                              E::Cancel, E::PaymentWindowClosed, E::Refund,
+                              E::Void};
         auto legal = [](S s, E e) -> int {
             if (s == S::Init && e == E::Submit)
                 return int(S::PendingPay);
@@ -120,6 +123,8 @@ private slots:
                 return int(S::Ticketed);
             if ((s == S::Paid || s == S::Ticketed) && e == E::Refund)
                 return int(S::Refunded);
+            if ((s == S::PendingPay || s == S::Paid || s == S::Ticketed) && e == E::Void)
+                return int(S::Cancelled);
             return -1;
         };
         for (S s : states) {

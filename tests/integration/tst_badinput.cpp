@@ -883,6 +883,57 @@ void TestBadInput::everyEndpoint_data()
         row(QStringLiteral("%1: bogus token").arg(QLatin1StringView(r.name)), r.method,
             r.prefix + "seagull-1" + r.suffix, QStringLiteral("bad"), r.body, 401, unauth);
     }
+    // Money operations of supervisors: the same ids, with a supervisor's token.
+    const QString supervisor = QStringLiteral("supervisor");
+    const QByteArray reasonBody = R"({"reason":"bad input test"})";
+    const struct
+    {
+        const char *name;
+        QByteArray prefix;
+        QByteArray suffix;
+        QByteArray body;
+    } moneyRoutes[] = {
+        {"refund", api("/orders/"), "/refunds", reasonBody},
+        {"void", api("/orders/"), "/void", reasonBody},
+        {"reprint", api("/tickets/"), "/reprint", reasonBody},
+        {"exchange", api("/orders/"), "/exchanges",
+         R"({"ticketCodes":["T1"],"holdId":"HOLD_X","reason":"bad input test"})"},
+    };
+    for (const auto &r : moneyRoutes) {
+        for (const auto &id : weirdIds) {
+            // A ticket code of dots is a well-formed id: the ticket is just not there.
+            const QByteArrayView idName(id.name);
+            const bool ticketLookup =
+                QByteArrayView(r.name) == "reprint" &&
+                (idName == "unknown id" || idName == "dot dot" || idName == "encoded dot dot");
+            row(QStringLiteral("%1: %2").arg(QLatin1StringView(r.name), QLatin1StringView(id.name)),
+                "POST", r.prefix + id.id + r.suffix, supervisor, r.body, 404,
+                ticketLookup ? QStringLiteral("TICKET_NOT_FOUND") : notFound);
+        }
+        row(QStringLiteral("%1: no session").arg(QLatin1StringView(r.name)), "POST",
+            r.prefix + "nope" + r.suffix, none, r.body, 401, unauth);
+        row(QStringLiteral("%1: clerk").arg(QLatin1StringView(r.name)), "POST",
+            r.prefix + "nope" + r.suffix, clerk, r.body, 403, forbidden);
+        row(QStringLiteral("%1: garbage body").arg(QLatin1StringView(r.name)), "POST",
+            r.prefix + "nope" + r.suffix, supervisor, "{{{{", 400, bad);
+        row(QStringLiteral("%1: reason too long").arg(QLatin1StringView(r.name)), "POST",
+            r.prefix + "nope" + r.suffix, supervisor,
+            R"({"reason":")" + QByteArray(501, 'r') + R"("})", 400, bad);
+    }
+    row(QStringLiteral("holds: no showId"), "GET", api("/holds"), supervisor, {}, 400, bad);
+    row(QStringLiteral("holds: SQL showId"), "GET",
+        api("/holds?showId=") + kSql.toPercentEncoding(), supervisor, {}, 400, bad);
+    row(QStringLiteral("holds: unknown show"), "GET", api("/holds?showId=nope-404"), supervisor, {},
+        404, notFound);
+    row(QStringLiteral("holds: age garbage"), "GET",
+        api("/holds?showId=seagull-1&olderThanSeconds=1e3"), supervisor, {}, 400, bad);
+    row(QStringLiteral("refund callback: unsigned"), "POST", api("/refunds/callback"), none,
+        R"({"refundId":"RFD_X","paymentId":"P","acquirerRefundId":"A","status":"SUCCEEDED",)"
+        R"("amountCents":1})",
+        401, QStringLiteral("SIGNATURE_INVALID"));
+    row(QStringLiteral("refund callback: garbage"), "POST", api("/refunds/callback"), none, "{{{{",
+        401, QStringLiteral("SIGNATURE_INVALID"));
+
     row(QStringLiteral("show: id over the header limit"), "GET",
         api("/shows/") + QByteArray(20000, 'c'), clerk, {}, 413, tooLarge);
 
@@ -1170,7 +1221,7 @@ void TestBadInput::everyEndpoint_data()
         "/api/v1/shows/seagull-1/holds/extra",
         "/api/v1/tickets",
         "/api/v1/payments",
-        "/api/v1/holds",
+        "/api/v1/refunds",
         "/api/v1/" + QByteArray(5000, 'p'),
         "/api/v1/%00",
         "/api/v1/%E2%80%AE",
@@ -1202,7 +1253,7 @@ void TestBadInput::everyEndpoint_data()
         {"GET", "/holds/HOLD_x"},
         {"POST", "/holds/HOLD_x"},
         {"PUT", "/holds/HOLD_x"},
-        {"GET", "/orders"},
+        {"PUT", "/orders"}, // GET /orders is the order search (tst_ordersearch)
         {"DELETE", "/orders"},
         {"POST", "/orders/ORD_x"},
         {"DELETE", "/orders/ORD_x"},

@@ -597,6 +597,50 @@ private slots:
         charge("deliveries 11", "{" + valid + R"(,"deliveries":11})", "deliveries");
         charge("unknown field", "{" + valid + R"(,"delay":5})", "delay");
 
+        auto refund = [&](const char *name, const QByteArray &body, const char *field) {
+            QTest::newRow(qPrintable(QStringLiteral("refund: ") + QLatin1StringView(name)))
+                << QByteArray("POST") << QStringLiteral("/refunds") << body << 400 << bad
+                << QString::fromLatin1(field);
+        };
+        const QByteArray validRefund =
+            R"("refundId":"RFD_X","paymentId":"PAYSIM_X","amountCents":100,"currency":"EUR")";
+        refund("empty body", "", "");
+        refund("not JSON", "refundId=RFD_X", "");
+        refund("refundId missing", R"({"paymentId":"P","amountCents":100,"currency":"EUR"})",
+               "refundId");
+        refund("refundId with a slash",
+               R"({"refundId":"R/1","paymentId":"P","amountCents":100,"currency":"EUR"})",
+               "refundId");
+        refund("refundId too long",
+               R"({"refundId":")" + QByteArray(65, 'r') +
+                   R"(","paymentId":"P","amountCents":100,"currency":"EUR"})",
+               "refundId");
+        refund("paymentId missing", R"({"refundId":"R","amountCents":100,"currency":"EUR"})",
+               "paymentId");
+        refund("paymentId a number",
+               R"({"refundId":"R","paymentId":5,"amountCents":100,"currency":"EUR"})", "paymentId");
+        refund("amountCents zero",
+               R"({"refundId":"R","paymentId":"P","amountCents":0,"currency":"EUR"})",
+               "amountCents");
+        refund("amountCents fraction",
+               R"({"refundId":"R","paymentId":"P","amountCents":2.5,"currency":"EUR"})",
+               "amountCents");
+        refund("currency lower case",
+               R"({"refundId":"R","paymentId":"P","amountCents":100,"currency":"eur"})",
+               "currency");
+        refund("outcome unknown", "{" + validRefund + R"(,"outcome":"perhaps"})", "outcome");
+        refund("delayMs over 10 minutes", "{" + validRefund + R"(,"delayMs":600001})", "delayMs");
+        refund("deliveries 11", "{" + validRefund + R"(,"deliveries":11})", "deliveries");
+        refund("unknown field", "{" + validRefund + R"(,"orderId":"ORD_X"})", "orderId");
+        QTest::newRow("unknown refund")
+            << QByteArray("GET") << QStringLiteral("/refunds/RFD_NONE") << QByteArray() << 404
+            << QStringLiteral("NOT_FOUND") << QString();
+        QTest::newRow("GET /refunds")
+            << QByteArray("GET") << QStringLiteral("/refunds") << QByteArray() << 405
+            << QStringLiteral("METHOD_NOT_ALLOWED") << QString();
+        QTest::newRow("DELETE a refund")
+            << QByteArray("DELETE") << QStringLiteral("/refunds/RFD_NONE") << QByteArray() << 405
+            << QStringLiteral("METHOD_NOT_ALLOWED") << QString();
         QTest::newRow("unknown charge")
             << QByteArray("GET") << QStringLiteral("/charges/PAYSIM_NONE") << QByteArray() << 404
             << QStringLiteral("NOT_FOUND") << QString();
@@ -687,6 +731,75 @@ private slots:
         QVERIFY(!*answer);
         QCOMPARE(answer->error().code, Core::ErrorCode::BadRequest);
         QVERIFY(!answer->error().message.isEmpty());
+    }
+
+    // A card refund: the supervisor's refund waits for the acquirer, which pays it back and
+    // tells the server; a declined one can be sent again under the same refund id.
+    void cardRefundGoesThroughTheAcquirer()
+    {
+        QString why;
+        const auto sale = newSale(1, &why);
+        QVERIFY2(sale, qPrintable(why));
+        const auto started = charge(m_acquirer, cardCharge(*sale, QStringLiteral("approve")));
+        QVERIFY(started && *started);
+        const Core::PaymentId payment = **started;
+        QTRY_COMPARE_WITH_TIMEOUT(orderStatus(sale->order), QStringLiteral("TICKETED"), kWaitMs);
+
+        TestClient supervisor(m_server.baseUrl());
+        QCOMPARE(
+            supervisor.login(QStringLiteral("supervisor"), m_server.options().demoPassword).status,
+            201);
+        const HttpReply refunded =
+            supervisor.post(QStringLiteral("/orders/%1/refunds").arg(sale->order.value()),
+                            QJsonObject{{QStringLiteral("reason"), QStringLiteral("cancelled")}});
+        QVERIFY2(refunded.status == 201, qPrintable(refunded.describe()));
+        QCOMPARE(refunded.json.value(QStringLiteral("method")).toString(), QStringLiteral("CARD"));
+        QCOMPARE(refunded.json.value(QStringLiteral("status")).toString(),
+                 QStringLiteral("CARD_PENDING"));
+        QCOMPARE(refunded.json.value(QStringLiteral("paymentId")).toString(), payment.value());
+        const QString refundId = refunded.json.value(QStringLiteral("refundId")).toString();
+        const QJsonObject toAcquirer{{QStringLiteral("refundId"), refundId},
+                                     {QStringLiteral("paymentId"), payment.value()},
+                                     {QStringLiteral("amountCents"), sale->amountCents},
+                                     {QStringLiteral("currency"), sale->currency}};
+        auto refundState = [&] {
+            return supervisor.get(QStringLiteral("/orders/") + sale->order.value())
+                .json.value(QStringLiteral("refunds"))[0][QStringLiteral("status")]
+                .toString();
+        };
+
+        TestClient acquirer(m_paysim.url().toString());
+        QJsonObject declined = toAcquirer;
+        declined.insert(QStringLiteral("outcome"), QStringLiteral("decline"));
+        declined.insert(QStringLiteral("delayMs"), 1000);
+        const HttpReply first = acquirer.post(QStringLiteral("/refunds"), declined);
+        QVERIFY2(first.status == 202, qPrintable(first.describe()));
+        QCOMPARE(first.json.value(QStringLiteral("status")).toString(), QStringLiteral("PENDING"));
+        // Sent again while still pending: refused.
+        const HttpReply again = acquirer.post(QStringLiteral("/refunds"), declined);
+        QVERIFY2(again.status == 409, qPrintable(again.describe()));
+        QCOMPARE(again.errorCode(), QStringLiteral("CONFLICT"));
+        QTRY_COMPARE_WITH_TIMEOUT(refundState(), QStringLiteral("CARD_FAILED"), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(acquirer.get(QStringLiteral("/refunds/") + refundId)
+                                      .json.value(QStringLiteral("status"))
+                                      .toString(),
+                                  QStringLiteral("FAILED"), kWaitMs);
+
+        const HttpReply retried = acquirer.post(QStringLiteral("/refunds"), toAcquirer);
+        QVERIFY2(retried.status == 202, qPrintable(retried.describe()));
+        QTRY_COMPARE_WITH_TIMEOUT(refundState(), QStringLiteral("COMPLETED"), kWaitMs);
+        const HttpReply shown = acquirer.get(QStringLiteral("/refunds/") + refundId);
+        QCOMPARE(shown.json.value(QStringLiteral("status")).toString(),
+                 QStringLiteral("SUCCEEDED"));
+        const QString reference = shown.json.value(QStringLiteral("acquirerRefundId")).toString();
+        QVERIFY(reference.startsWith(QLatin1StringView("PAYSIM_R_")));
+        const QJsonObject stored = supervisor.get(QStringLiteral("/orders/") + sale->order.value())
+                                       .json.value(QStringLiteral("refunds"))[0]
+                                       .toObject();
+        QCOMPARE(stored.value(QStringLiteral("acquirerReference")).toString(), reference);
+        QCOMPARE(
+            shown.json.value(QStringLiteral("serverAnswer"))[QStringLiteral("httpStatus")].toInt(),
+            200);
     }
 
     void unknownChargeIsNotFound()
