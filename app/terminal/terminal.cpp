@@ -35,6 +35,7 @@ Core::Result<std::unique_ptr<Terminal>> Terminal::create(TerminalOptions options
     t->m_client = std::make_unique<Sync::ApiClient>(&t->m_network);
     t->m_client->setTrust(t->m_trust.get());
     t->m_client->setServer(t->m_options.server);
+    t->m_client->setTerminalName(t->m_options.terminalName);
     t->m_outbox = std::make_unique<Sync::Outbox>(*t->m_cache, *t->m_client);
     t->m_acquirer = std::make_unique<Sync::CardAcquirer>(&t->m_network);
     if (t->m_options.acquirer.isValid())

@@ -43,6 +43,11 @@ public:
     [[nodiscard]] AnswerReader item(const QString &arrayField, const QJsonArray &array,
                                     qsizetype index);
 
+    // Whether the field is present and not null (for optional objects).
+    [[nodiscard]] bool has(const QString &field) const
+    {
+        return m_object.contains(field) && !m_object.value(field).isNull();
+    }
     [[nodiscard]] bool ok() const { return !m_error->has_value(); }
     // Records a problem the caller found itself (e.g. an unknown status name).
     void invalid(const QString &field, const QString &problem);

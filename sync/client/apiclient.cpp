@@ -7,6 +7,7 @@
 #include "sync/client/servertrust.h"
 #include "sync/protocol/wire.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -83,6 +84,11 @@ TicketInfo readTicket(AnswerReader json)
     ticket.seat = SeatId(json.string(QStringLiteral("seatId"), 64));
     ticket.qrPayload = json.string(QStringLiteral("qrPayload"), kMaxPayloadLength);
     ticket.status = json.string(QStringLiteral("status"), 32);
+    ticket.revokedReason = json.optionalString(QStringLiteral("revokedReason"), 32);
+    ticket.revokedMs = json.optionalTime(QStringLiteral("revokedAt"));
+    ticket.reprintOf = TicketCode(json.optionalString(QStringLiteral("reprintOf"), 64));
+    ticket.printCount = int(json.optionalInteger(QStringLiteral("printCount"), 1, 1'000'000, 1));
+    ticket.priceCents = json.optionalInteger(QStringLiteral("priceCents"), 0, kMaxCents);
     return ticket;
 }
 
@@ -107,6 +113,43 @@ OrderState readOrderState(AnswerReader &json, const QString &field)
         return OrderState::PendingPay;
     }
     return *state;
+}
+
+RefundInfo readRefund(AnswerReader json)
+{
+    RefundInfo refund;
+    refund.id = RefundId(json.string(QStringLiteral("refundId"), 64));
+    refund.order = OrderId(json.string(QStringLiteral("orderId"), 64));
+    refund.kind = json.string(QStringLiteral("kind"), 32);
+    refund.method = json.string(QStringLiteral("method"), 32);
+    refund.status = json.string(QStringLiteral("status"), 32);
+    refund.amountCents = json.integer(QStringLiteral("amountCents"), 0, kMaxCents);
+    refund.currency = json.optionalString(QStringLiteral("currency"), 8);
+    refund.tickets = idList<TicketCode>(
+        json.optionalStringArray(QStringLiteral("ticketCodes"), kMaxListItems, 64));
+    refund.seats =
+        idList<SeatId>(json.optionalStringArray(QStringLiteral("seatIds"), kMaxListItems, 64));
+    refund.reason = json.optionalString(QStringLiteral("reason"), 500);
+    refund.payment = PaymentId(json.optionalString(QStringLiteral("paymentId"), 64));
+    refund.acquirerReference = json.optionalString(QStringLiteral("acquirerReference"), 128);
+    refund.exchangeOrder = OrderId(json.optionalString(QStringLiteral("exchangeOrderId"), 64));
+    refund.requestedBy = json.optionalString(QStringLiteral("requestedBy"), 64);
+    refund.authorizedBy = json.optionalString(QStringLiteral("authorizedBy"), 64);
+    refund.shift = ShiftId(json.optionalString(QStringLiteral("shiftId"), 64));
+    refund.terminal = json.optionalString(QStringLiteral("terminal"), 64);
+    refund.createdMs = json.optionalTime(QStringLiteral("createdAt"));
+    refund.orderStatus = json.optionalString(QStringLiteral("orderStatus"), 32);
+    return refund;
+}
+
+QList<RefundInfo> readRefunds(AnswerReader &json)
+{
+    const QString field = QStringLiteral("refunds");
+    const QJsonArray array = json.optionalArray(field, kMaxListItems);
+    QList<RefundInfo> refunds;
+    for (qsizetype i = 0; i < array.size() && json.ok(); ++i)
+        refunds.append(readRefund(json.item(field, array, i)));
+    return refunds;
 }
 
 OrderInfo readOrder(AnswerReader &json)
@@ -141,6 +184,9 @@ OrderInfo readOrder(AnswerReader &json)
         payment.receivedMs = item.optionalTime(QStringLiteral("receivedAt"));
         order.payments.append(payment);
     }
+    order.refunds = readRefunds(json);
+    order.terminal = json.optionalString(QStringLiteral("terminal"), 64);
+    order.shift = ShiftId(json.optionalString(QStringLiteral("shiftId"), 64));
     return order;
 }
 
@@ -208,6 +254,16 @@ void ApiClient::setTrust(ServerTrust *trust)
         connect(m_trust, &ServerTrust::pinsChanged, this,
                 [this] { m_network->clearConnectionCache(); });
     }
+}
+
+void ApiClient::setTerminalName(const QString &name)
+{
+    QString clean = name.trimmed().left(64);
+    for (QChar &c : clean) {
+        if (!c.isLetterOrNumber() && c != u'-' && c != u'_' && c != u'.' && c != u' ')
+            c = u'-';
+    }
+    m_terminalName = clean;
 }
 
 void ApiClient::setToken(const QString &token)
@@ -356,8 +412,11 @@ void ApiClient::health(QObject *context, Callback<> done)
 void ApiClient::login(const QString &username, const QString &password, QObject *context,
                       Callback<Session> done)
 {
-    const QByteArray body = toJson(QJsonObject{{QStringLiteral("username"), username},
-                                               {QStringLiteral("password"), password}});
+    QJsonObject fields{{QStringLiteral("username"), username},
+                       {QStringLiteral("password"), password}};
+    if (!m_terminalName.isEmpty())
+        fields.insert(QStringLiteral("terminal"), m_terminalName);
+    const QByteArray body = toJson(fields);
     send({.verb = "POST", .path = QStringLiteral("/sessions"), .body = body, .sessionCall = false},
          context, [this, username, done = std::move(done)](const Result<QByteArray> &answer) {
              auto session = readAnswer<Session>(
@@ -367,12 +426,15 @@ void ApiClient::login(const QString &username, const QString &password, QObject 
                      session.role = json.string(QStringLiteral("role"), 32);
                      session.expiresMs = json.time(QStringLiteral("expiresAt"));
                      session.username = json.optionalString(QStringLiteral("username"), 64);
+                     session.terminal = json.optionalString(QStringLiteral("terminal"), 64);
                      if (session.username.isEmpty())
                          session.username = username;
                      return session;
                  });
-             if (session)
+             if (session) {
                  setToken(session->token);
+                 m_session = *session;
+             }
              done(std::move(session));
          });
 }
@@ -573,6 +635,533 @@ void ApiClient::payCardSlip(const OrderId &order, const QString &reference, QObj
          [path, done = std::move(done)](const Result<QByteArray> &answer) {
              done(readAnswer<TenderResult>(answer, QStringLiteral("POST ") + path,
                                            [](AnswerReader &json) { return readTender(json); }));
+         });
+}
+
+// --- Supervisor tools, shifts and reports (docs/supervisor-api.md) -----------------------------
+
+namespace {
+
+constexpr int kMaxReasonLength = 500;
+
+QString isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+// The answer's error is the server's `wireName` code. Compared by name so that a code this
+// build has no enum value for yet still reads right.
+bool hasWireCode(const Error &error, const char *wireName)
+{
+    return qstrcmp(errorCodeInfo(error.code).wireName, wireName) == 0;
+}
+
+QList<std::pair<QByteArray, QByteArray>> overrideHeader(const QString &token)
+{
+    if (token.isEmpty())
+        return {};
+    return {{QByteArrayLiteral("X-Override-Token"), token.toUtf8()}};
+}
+
+QJsonArray codeArray(const QList<TicketCode> &codes)
+{
+    return idArray(codes);
+}
+
+OrderSearchHit readSearchHit(AnswerReader json)
+{
+    OrderSearchHit hit;
+    hit.order = OrderId(json.string(QStringLiteral("orderId"), 64));
+    hit.show = ShowId(json.string(QStringLiteral("showId"), 64));
+    hit.showTitle = json.optionalString(QStringLiteral("showTitle"));
+    hit.showStartMs = json.optionalTime(QStringLiteral("showStart"));
+    hit.status = readOrderState(json, QStringLiteral("status"));
+    hit.amountCents = json.integer(QStringLiteral("amountCents"), 0, kMaxCents);
+    hit.currency = json.optionalString(QStringLiteral("currency"), 8);
+    hit.createdMs = json.optionalTime(QStringLiteral("createdAt"));
+    AnswerReader contact = json.optionalObject(QStringLiteral("contact"));
+    hit.contact.name = contact.optionalString(QStringLiteral("name"));
+    hit.contact.phone = contact.optionalString(QStringLiteral("phone"));
+    hit.seatCount = int(json.optionalInteger(QStringLiteral("seatCount"), 0, kMaxVenueSeats));
+    hit.validTicketCount =
+        int(json.optionalInteger(QStringLiteral("validTicketCount"), 0, kMaxVenueSeats));
+    hit.terminal = json.optionalString(QStringLiteral("terminal"), 64);
+    hit.user = UserId(json.optionalString(QStringLiteral("userId"), 64));
+    return hit;
+}
+
+ShiftInfo readShift(AnswerReader json)
+{
+    ShiftInfo shift;
+    shift.id = ShiftId(json.string(QStringLiteral("shiftId"), 64));
+    shift.user = UserId(json.optionalString(QStringLiteral("userId"), 64));
+    shift.username = json.optionalString(QStringLiteral("username"), 64);
+    shift.terminal = json.optionalString(QStringLiteral("terminal"), 64);
+    shift.status = json.string(QStringLiteral("status"), 16);
+    shift.floatCents = json.integer(QStringLiteral("floatCents"), 0, kMaxCents);
+    shift.openedMs = json.time(QStringLiteral("openedAt"));
+    shift.closedMs = json.optionalTime(QStringLiteral("closedAt"));
+    if (json.ok() && json.optionalInteger(QStringLiteral("countedCents"), 0, kMaxCents, -1) >= 0)
+        shift.countedCents = json.optionalInteger(QStringLiteral("countedCents"), 0, kMaxCents);
+    if (json.ok() && shift.status != QLatin1StringView("OPEN") &&
+        shift.status != QLatin1StringView("CLOSED"))
+        json.invalid(QStringLiteral("status"),
+                     QStringLiteral("unknown shift status \"%1\"").arg(shift.status));
+    return shift;
+}
+
+MoneyTotals readTotals(AnswerReader json)
+{
+    MoneyTotals totals;
+    totals.count = int(json.optionalInteger(QStringLiteral("count"), 0, kMaxListItems * 1000));
+    totals.tickets = int(json.optionalInteger(QStringLiteral("tickets"), 0, kMaxListItems * 1000));
+    totals.cashCents = json.optionalInteger(QStringLiteral("cashCents"), -kMaxCents, kMaxCents);
+    totals.cardCents = json.optionalInteger(QStringLiteral("cardCents"), -kMaxCents, kMaxCents);
+    totals.totalCents = json.optionalInteger(QStringLiteral("totalCents"), -kMaxCents, kMaxCents);
+    return totals;
+}
+
+ExchangeTotals readExchangeTotals(AnswerReader json)
+{
+    ExchangeTotals totals;
+    totals.count = int(json.optionalInteger(QStringLiteral("count"), 0, kMaxListItems * 1000));
+    totals.cashInCents = json.optionalInteger(QStringLiteral("cashInCents"), 0, kMaxCents);
+    totals.cashOutCents = json.optionalInteger(QStringLiteral("cashOutCents"), 0, kMaxCents);
+    totals.cardInCents = json.optionalInteger(QStringLiteral("cardInCents"), 0, kMaxCents);
+    totals.cardOutCents = json.optionalInteger(QStringLiteral("cardOutCents"), 0, kMaxCents);
+    return totals;
+}
+
+std::optional<qint64> optionalCents(AnswerReader &json, const QString &field)
+{
+    constexpr qint64 kAbsent = std::numeric_limits<qint64>::min();
+    const qint64 value = json.optionalInteger(field, -kMaxCents, kMaxCents, kAbsent);
+    if (!json.ok() || value == kAbsent)
+        return std::nullopt;
+    return value;
+}
+
+// The money figures a shift report and a day report line share.
+template <class Line> void readCashFigures(AnswerReader &json, Line &line)
+{
+    line.sales = readTotals(json.optionalObject(QStringLiteral("sales")));
+    line.refunds = readTotals(json.optionalObject(QStringLiteral("refunds")));
+    line.exchanges = readExchangeTotals(json.optionalObject(QStringLiteral("exchanges")));
+    line.netCashCents = json.optionalInteger(QStringLiteral("netCashCents"), -kMaxCents, kMaxCents);
+    line.floatCents = json.optionalInteger(QStringLiteral("floatCents"), 0, kMaxCents);
+    line.expectedCashCents =
+        json.optionalInteger(QStringLiteral("expectedCashCents"), -kMaxCents, kMaxCents);
+    line.countedCents = optionalCents(json, QStringLiteral("countedCents"));
+    line.differenceCents = optionalCents(json, QStringLiteral("differenceCents"));
+}
+
+ShiftReport readReport(AnswerReader &json)
+{
+    ShiftReport report;
+    report.kind = json.string(QStringLiteral("kind"), 4);
+    report.shift = readShift(json.object(QStringLiteral("shift")));
+    readCashFigures(json, report);
+    report.expectedCashCents =
+        json.integer(QStringLiteral("expectedCashCents"), -kMaxCents, kMaxCents);
+    report.generatedMs = json.optionalTime(QStringLiteral("generatedAt"));
+    if (json.ok() && report.kind != QLatin1StringView("X") && report.kind != QLatin1StringView("Z"))
+        json.invalid(QStringLiteral("kind"),
+                     QStringLiteral("unknown report kind \"%1\"").arg(report.kind));
+    return report;
+}
+
+QList<DayReportLine> readDayLines(AnswerReader &json, const QString &field, const QString &label)
+{
+    const QJsonArray array = json.optionalArray(field, kMaxListItems);
+    QList<DayReportLine> lines;
+    for (qsizetype i = 0; i < array.size() && json.ok(); ++i) {
+        AnswerReader item = json.item(field, array, i);
+        DayReportLine line;
+        line.label = item.optionalString(label, 64);
+        line.user = UserId(item.optionalString(QStringLiteral("userId"), 64));
+        readCashFigures(item, line);
+        lines.append(line);
+    }
+    return lines;
+}
+
+} // namespace
+
+void ApiClient::findOrders(const QString &text, int limit, QObject *context,
+                           Callback<OrderSearch> done)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("q"), QString::fromLatin1(QUrl::toPercentEncoding(text)));
+    if (limit > 0)
+        query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
+    send({.verb = "GET",
+          .path = QStringLiteral("/orders"),
+          .query = query.toString(QUrl::FullyEncoded)},
+         context, [done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<OrderSearch>(
+                 answer, QStringLiteral("GET /orders?q="), [](AnswerReader &json) {
+                     OrderSearch search;
+                     const QString field = QStringLiteral("orders");
+                     const QJsonArray orders = json.array(field, kMaxListItems);
+                     for (qsizetype i = 0; i < orders.size() && json.ok(); ++i)
+                         search.orders.append(readSearchHit(json.item(field, orders, i)));
+                     search.matchedBy = json.optionalString(QStringLiteral("matchedBy"), 32);
+                     return search;
+                 }));
+         });
+}
+
+void ApiClient::refund(const OrderId &order, const RefundRequest &request,
+                       const QString &overrideToken, QObject *context, Callback<RefundInfo> done)
+{
+    const QString path = QStringLiteral("/orders/%1/refunds").arg(encodedId(order.value()));
+    QJsonObject body{{QStringLiteral("reason"), request.reason}};
+    if (!request.tickets.isEmpty())
+        body.insert(QStringLiteral("ticketCodes"), codeArray(request.tickets));
+    if (!request.method.isEmpty())
+        body.insert(QStringLiteral("method"), request.method);
+    send({.verb = "POST",
+          .path = path,
+          .body = toJson(body),
+          .headers = overrideHeader(overrideToken)},
+         context, [path, done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<RefundInfo>(answer, QStringLiteral("POST ") + path,
+                                         [](AnswerReader &json) { return readRefund(json); }));
+         });
+}
+
+void ApiClient::voidOrder(const OrderId &order, const QString &reason, const QString &overrideToken,
+                          QObject *context, Callback<VoidResult> done)
+{
+    const QString path = QStringLiteral("/orders/%1/void").arg(encodedId(order.value()));
+    send({.verb = "POST",
+          .path = path,
+          .body = toJson(QJsonObject{{QStringLiteral("reason"), reason}}),
+          .headers = overrideHeader(overrideToken)},
+         context, [path, done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<VoidResult>(
+                 answer, QStringLiteral("POST ") + path, [](AnswerReader &json) {
+                     VoidResult result;
+                     result.order = OrderId(json.string(QStringLiteral("orderId"), 64));
+                     result.status = readOrderState(json, QStringLiteral("status"));
+                     if (json.has(QStringLiteral("refund")))
+                         result.refund = readRefund(json.object(QStringLiteral("refund")));
+                     return result;
+                 }));
+         });
+}
+
+void ApiClient::reprintTicket(const TicketCode &ticket, const QString &reason,
+                              const QString &overrideToken, QObject *context,
+                              Callback<ReprintResult> done)
+{
+    const QString path = QStringLiteral("/tickets/%1/reprint").arg(encodedId(ticket.value()));
+    send({.verb = "POST",
+          .path = path,
+          .body = toJson(QJsonObject{{QStringLiteral("reason"), reason}}),
+          .headers = overrideHeader(overrideToken)},
+         context, [path, done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<ReprintResult>(
+                 answer, QStringLiteral("POST ") + path, [](AnswerReader &json) {
+                     ReprintResult result;
+                     result.order = OrderId(json.string(QStringLiteral("orderId"), 64));
+                     result.revoked =
+                         TicketCode(json.string(QStringLiteral("revokedTicketCode"), 64));
+                     result.ticket = readTicket(json.object(QStringLiteral("ticket")));
+                     return result;
+                 }));
+         });
+}
+
+void ApiClient::exchange(const OrderId &order, const ExchangeRequest &request,
+                         const QString &overrideToken, QObject *context,
+                         Callback<ExchangeResult> done)
+{
+    const QString path = QStringLiteral("/orders/%1/exchanges").arg(encodedId(order.value()));
+    QJsonObject body{{QStringLiteral("ticketCodes"), codeArray(request.tickets)},
+                     {QStringLiteral("holdId"), request.hold.value()},
+                     {QStringLiteral("reason"), request.reason}};
+    if (!request.method.isEmpty())
+        body.insert(QStringLiteral("method"), request.method);
+    if (request.tenderedCents >= 0)
+        body.insert(QStringLiteral("tenderedCents"), request.tenderedCents);
+    if (!request.reference.isEmpty())
+        body.insert(QStringLiteral("reference"), request.reference);
+    send({.verb = "POST",
+          .path = path,
+          .body = toJson(body),
+          .headers = overrideHeader(overrideToken)},
+         context, [path, done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<ExchangeResult>(
+                 answer, QStringLiteral("POST ") + path, [](AnswerReader &json) {
+                     ExchangeResult result;
+                     result.exchangeId = json.optionalString(QStringLiteral("exchangeId"), 64);
+                     result.order = OrderId(json.string(QStringLiteral("orderId"), 64));
+                     result.newOrder = OrderId(json.string(QStringLiteral("newOrderId"), 64));
+                     result.revoked = idList<TicketCode>(json.optionalStringArray(
+                         QStringLiteral("revokedTicketCodes"), kMaxListItems, 64));
+                     result.tickets = readTickets(json);
+                     result.differenceCents =
+                         json.integer(QStringLiteral("differenceCents"), -kMaxCents, kMaxCents);
+                     result.changeCents =
+                         json.optionalInteger(QStringLiteral("changeCents"), 0, kMaxCents);
+                     if (json.has(QStringLiteral("payment"))) {
+                         AnswerReader item = json.object(QStringLiteral("payment"));
+                         ExchangePayment payment;
+                         payment.id = PaymentId(item.string(QStringLiteral("paymentId"), 64));
+                         payment.method = item.optionalString(QStringLiteral("method"), 32);
+                         payment.amountCents =
+                             item.integer(QStringLiteral("amountCents"), 0, kMaxCents);
+                         result.payment = payment;
+                     }
+                     if (json.has(QStringLiteral("refund")))
+                         result.refund = readRefund(json.object(QStringLiteral("refund")));
+                     return result;
+                 }));
+         });
+}
+
+void ApiClient::stuckHolds(const ShowId &show, qint64 olderThanSeconds, QObject *context,
+                           Callback<QList<StuckHold>> done)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("showId"), encodedId(show.value()));
+    if (olderThanSeconds > 0)
+        query.addQueryItem(QStringLiteral("olderThanSeconds"), QString::number(olderThanSeconds));
+    send({.verb = "GET",
+          .path = QStringLiteral("/holds"),
+          .query = query.toString(QUrl::FullyEncoded)},
+         context, [done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<QList<StuckHold>>(
+                 answer, QStringLiteral("GET /holds"), [](AnswerReader &json) {
+                     QList<StuckHold> holds;
+                     const QString field = QStringLiteral("holds");
+                     const QJsonArray array = json.array(field, kMaxListItems);
+                     for (qsizetype i = 0; i < array.size() && json.ok(); ++i) {
+                         AnswerReader item = json.item(field, array, i);
+                         StuckHold hold;
+                         hold.id = HoldId(item.string(QStringLiteral("holdId"), 64));
+                         hold.show = ShowId(item.optionalString(QStringLiteral("showId"), 64));
+                         hold.user = UserId(item.optionalString(QStringLiteral("userId"), 64));
+                         hold.username = item.optionalString(QStringLiteral("username"), 64);
+                         hold.seats = idList<SeatId>(item.optionalStringArray(
+                             QStringLiteral("seatIds"), kMaxListItems, 64));
+                         hold.createdMs = item.optionalTime(QStringLiteral("createdAt"));
+                         hold.expiryMs = item.optionalTime(QStringLiteral("expiryTime"));
+                         hold.totalCents =
+                             item.optionalInteger(QStringLiteral("totalPriceCents"), 0, kMaxCents);
+                         holds.append(hold);
+                     }
+                     return holds;
+                 }));
+         });
+}
+
+void ApiClient::forceReleaseHold(const HoldId &hold, const QString &overrideToken, QObject *context,
+                                 Callback<> done)
+{
+    send({.verb = "DELETE",
+          .path = QStringLiteral("/holds/%1").arg(encodedId(hold.value())),
+          .headers = overrideHeader(overrideToken)},
+         context, [done = std::move(done)](const Result<QByteArray> &answer) {
+             if (!answer)
+                 return done(std::unexpected(answer.error()));
+             done({});
+         });
+}
+
+void ApiClient::requestOverride(const OverrideRequest &request, QObject *context,
+                                Callback<OverrideGrant> done)
+{
+    QJsonObject body{{QStringLiteral("supervisor"), request.supervisor},
+                     {QStringLiteral("action"), request.action},
+                     {QStringLiteral("subject"), request.subject}};
+    if (!request.pin.isEmpty())
+        body.insert(QStringLiteral("pin"), request.pin);
+    else
+        body.insert(QStringLiteral("password"), request.password);
+    send({.verb = "POST", .path = QStringLiteral("/overrides"), .body = toJson(body)}, context,
+         [done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<OverrideGrant>(
+                 answer, QStringLiteral("POST /overrides"), [](AnswerReader &json) {
+                     OverrideGrant grant;
+                     grant.id = json.optionalString(QStringLiteral("overrideId"), 64);
+                     grant.token = json.string(QStringLiteral("token"), 512);
+                     grant.action = json.string(QStringLiteral("action"), 32);
+                     grant.subject = json.string(QStringLiteral("subject"), 512);
+                     grant.supervisor = json.optionalString(QStringLiteral("supervisor"), 64);
+                     grant.expiresMs = json.optionalTime(QStringLiteral("expiresAt"));
+                     return grant;
+                 }));
+         });
+}
+
+void ApiClient::audit(const AuditFilter &filter, QObject *context, Callback<AuditPage> done)
+{
+    QUrlQuery query;
+    const auto add = [&query](const char *name, const QString &value) {
+        if (!value.isEmpty())
+            query.addQueryItem(QLatin1StringView(name),
+                               QString::fromLatin1(QUrl::toPercentEncoding(value)));
+    };
+    add("actor", filter.actor);
+    add("action", filter.action);
+    add("subject", filter.subject);
+    add("terminal", filter.terminal);
+    if (filter.fromMs > 0)
+        add("from", isoTime(filter.fromMs));
+    if (filter.toMs > 0)
+        add("to", isoTime(filter.toMs));
+    if (filter.beforeId > 0)
+        add("beforeId", QString::number(filter.beforeId));
+    if (filter.limit > 0)
+        add("limit", QString::number(filter.limit));
+    send({.verb = "GET",
+          .path = QStringLiteral("/audit"),
+          .query = query.toString(QUrl::FullyEncoded)},
+         context, [done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<AuditPage>(
+                 answer, QStringLiteral("GET /audit"), [](AnswerReader &json) {
+                     AuditPage page;
+                     const QString field = QStringLiteral("records");
+                     const QJsonArray array = json.array(field, kMaxListItems);
+                     for (qsizetype i = 0; i < array.size() && json.ok(); ++i) {
+                         AnswerReader item = json.item(field, array, i);
+                         AuditRecord record;
+                         record.id = item.integer(QStringLiteral("id"), 1, kMaxVersion);
+                         record.atMs = item.time(QStringLiteral("at"));
+                         record.actor = item.optionalString(QStringLiteral("actor"), 128);
+                         record.terminal = item.optionalString(QStringLiteral("terminal"), 64);
+                         record.action = item.string(QStringLiteral("action"), 128);
+                         record.subject = item.optionalString(QStringLiteral("subject"), 512);
+                         record.detail = array.at(i).toObject().value(u"detail").toObject();
+                         page.records.append(record);
+                     }
+                     page.nextBeforeId =
+                         json.optionalInteger(QStringLiteral("nextBeforeId"), 0, kMaxVersion);
+                     return page;
+                 }));
+         });
+}
+
+void ApiClient::verifyAudit(QObject *context, Callback<AuditVerification> done)
+{
+    send({.verb = "GET", .path = QStringLiteral("/audit/verify")}, context,
+         [done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<AuditVerification>(
+                 answer, QStringLiteral("GET /audit/verify"), [](AnswerReader &json) {
+                     AuditVerification check;
+                     check.intact = json.optionalBool(QStringLiteral("intact"));
+                     check.records =
+                         json.optionalInteger(QStringLiteral("records"), 0, kMaxVersion);
+                     check.unchained =
+                         json.optionalInteger(QStringLiteral("unchained"), 0, kMaxVersion);
+                     check.brokenAtId =
+                         json.optionalInteger(QStringLiteral("brokenAtId"), 0, kMaxVersion);
+                     check.problem = json.optionalString(QStringLiteral("problem"), 1024);
+                     if (json.ok() && !json.has(QStringLiteral("intact")))
+                         json.invalid(QStringLiteral("intact"), QStringLiteral("is required"));
+                     return check;
+                 }));
+         });
+}
+
+void ApiClient::openShift(qint64 floatCents, QObject *context, Callback<ShiftInfo> done)
+{
+    send({.verb = "POST",
+          .path = QStringLiteral("/shifts"),
+          .body = toJson(QJsonObject{{QStringLiteral("floatCents"), floatCents}})},
+         context, [done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<ShiftInfo>(answer, QStringLiteral("POST /shifts"),
+                                        [](AnswerReader &json) { return readShift(json); }));
+         });
+}
+
+void ApiClient::currentShift(QObject *context, Callback<std::optional<ShiftInfo>> done)
+{
+    send({.verb = "GET", .path = QStringLiteral("/shifts/current")}, context,
+         [done = std::move(done)](const Result<QByteArray> &answer) {
+             if (!answer && hasWireCode(answer.error(), "NO_OPEN_SHIFT"))
+                 return done(std::optional<ShiftInfo>());
+             done(readAnswer<std::optional<ShiftInfo>>(
+                 answer, QStringLiteral("GET /shifts/current"),
+                 [](AnswerReader &json) { return std::optional(readShift(json)); }));
+         });
+}
+
+void ApiClient::shifts(const ShiftFilter &filter, QObject *context, Callback<QList<ShiftInfo>> done)
+{
+    QUrlQuery query;
+    if (!filter.user.isEmpty())
+        query.addQueryItem(QStringLiteral("userId"), encodedId(filter.user.value()));
+    if (!filter.terminal.isEmpty())
+        query.addQueryItem(QStringLiteral("terminal"), encodedId(filter.terminal));
+    if (filter.fromMs > 0)
+        query.addQueryItem(QStringLiteral("from"), encodedId(isoTime(filter.fromMs)));
+    if (filter.toMs > 0)
+        query.addQueryItem(QStringLiteral("to"), encodedId(isoTime(filter.toMs)));
+    if (!filter.status.isEmpty())
+        query.addQueryItem(QStringLiteral("status"), encodedId(filter.status));
+    send({.verb = "GET",
+          .path = QStringLiteral("/shifts"),
+          .query = query.toString(QUrl::FullyEncoded)},
+         context, [done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<QList<ShiftInfo>>(
+                 answer, QStringLiteral("GET /shifts"), [](AnswerReader &json) {
+                     QList<ShiftInfo> shifts;
+                     const QString field = QStringLiteral("shifts");
+                     const QJsonArray array = json.array(field, kMaxListItems);
+                     for (qsizetype i = 0; i < array.size() && json.ok(); ++i)
+                         shifts.append(readShift(json.item(field, array, i)));
+                     return shifts;
+                 }));
+         });
+}
+
+void ApiClient::shiftReport(const ShiftId &shift, QObject *context, Callback<ShiftReport> done)
+{
+    const QString path = QStringLiteral("/shifts/%1/report").arg(encodedId(shift.value()));
+    send({.verb = "GET", .path = path}, context,
+         [path, done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<ShiftReport>(answer, QStringLiteral("GET ") + path,
+                                          [](AnswerReader &json) { return readReport(json); }));
+         });
+}
+
+void ApiClient::closeShift(const ShiftId &shift, qint64 countedCents, QObject *context,
+                           Callback<ShiftReport> done)
+{
+    const QString path = QStringLiteral("/shifts/%1/close").arg(encodedId(shift.value()));
+    send({.verb = "POST",
+          .path = path,
+          .body = toJson(QJsonObject{{QStringLiteral("countedCents"), countedCents}})},
+         context, [path, done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<ShiftReport>(answer, QStringLiteral("POST ") + path,
+                                          [](AnswerReader &json) { return readReport(json); }));
+         });
+}
+
+void ApiClient::dayReport(const QString &date, QObject *context, Callback<DayReport> done)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("date"), encodedId(date));
+    send({.verb = "GET",
+          .path = QStringLiteral("/reports/day"),
+          .query = query.toString(QUrl::FullyEncoded)},
+         context, [done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<DayReport>(
+                 answer, QStringLiteral("GET /reports/day"), [](AnswerReader &json) {
+                     DayReport report;
+                     report.date = json.string(QStringLiteral("date"), 10);
+                     report.byCashier = readDayLines(json, QStringLiteral("byCashier"),
+                                                     QStringLiteral("username"));
+                     report.byTerminal = readDayLines(json, QStringLiteral("byTerminal"),
+                                                      QStringLiteral("terminal"));
+                     AnswerReader total = json.optionalObject(QStringLiteral("total"));
+                     readCashFigures(total, report.total);
+                     report.total.label = QStringLiteral("total");
+                     return report;
+                 }));
          });
 }
 

@@ -58,6 +58,14 @@ public:
     // The session token sent as "Authorization: Bearer"; empty logs out locally.
     void setToken(const QString &token);
     [[nodiscard]] QString token() const { return m_token; }
+    // The last successful login's session (username, role, terminal); empty before one.
+    [[nodiscard]] const Session &session() const { return m_session; }
+    // This terminal's name, sent with login so the server stamps it on the session's orders,
+    // payments, refunds, shifts and audit records (1-64 of letters, digits, "-_. "). Empty:
+    // none is sent. Other characters become '-' and the name is cut at 64, so that a host name
+    // used as the default never makes the login fail.
+    void setTerminalName(const QString &name);
+    [[nodiscard]] QString terminalName() const { return m_terminalName; }
     // A request without any answer after this long fails with Unreachable (default 10 s).
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
     [[nodiscard]] int timeoutMs() const { return m_timeoutMs; }
@@ -68,7 +76,7 @@ public:
     [[nodiscard]] QUrl liveUrl(const Core::ShowId &show) const;
 
     void health(QObject *context, Callback<> done);
-    // On success also sets the token.
+    // On success also sets the token and remembers the session (session()).
     void login(const QString &username, const QString &password, QObject *context,
                Callback<Session> done);
     void logout(QObject *context, Callback<> done);
@@ -95,6 +103,50 @@ public:
     // A card paid on a separate card terminal: `reference` is its slip number.
     void payCardSlip(const Core::OrderId &order, const QString &reference, QObject *context,
                      Callback<TenderResult> done);
+
+    // --- Supervisor tools (docs/supervisor-api.md) ---------------------------------------------
+    // Calls that take an `overrideToken` send it as X-Override-Token when it is not empty: a
+    // clerk's one-time authorisation from requestOverride(). The server refuses a used, expired
+    // or mismatched token with OVERRIDE_REJECTED (403).
+
+    // Orders matching an order id, ticket code, scanned QR payload, phone digits or a name.
+    void findOrders(const QString &query, int limit, QObject *context, Callback<OrderSearch> done);
+    // A CARD refund answers CARD_PENDING: the terminal then asks the acquirer to pay it back
+    // (CardAcquirer::refund) and follows the order until the refund is COMPLETED/CARD_FAILED.
+    void refund(const Core::OrderId &order, const RefundRequest &request,
+                const QString &overrideToken, QObject *context, Callback<RefundInfo> done);
+    void voidOrder(const Core::OrderId &order, const QString &reason, const QString &overrideToken,
+                   QObject *context, Callback<VoidResult> done);
+    void reprintTicket(const Core::TicketCode &ticket, const QString &reason,
+                       const QString &overrideToken, QObject *context,
+                       Callback<ReprintResult> done);
+    void exchange(const Core::OrderId &order, const ExchangeRequest &request,
+                  const QString &overrideToken, QObject *context, Callback<ExchangeResult> done);
+    // ACTIVE holds of a show at least `olderThanSeconds` old (0: all), oldest first.
+    void stuckHolds(const Core::ShowId &show, qint64 olderThanSeconds, QObject *context,
+                    Callback<QList<StuckHold>> done);
+    // Releases any hold (another user's is audited as a forced release).
+    void forceReleaseHold(const Core::HoldId &hold, const QString &overrideToken, QObject *context,
+                          Callback<> done);
+    // A clerk asks for a supervisor's authorisation of one action; a wrong supervisor password
+    // fails with the server's BAD_CREDENTIALS.
+    void requestOverride(const OverrideRequest &request, QObject *context,
+                         Callback<OverrideGrant> done);
+    void audit(const AuditFilter &filter, QObject *context, Callback<AuditPage> done);
+    void verifyAudit(QObject *context, Callback<AuditVerification> done);
+
+    // --- Shifts and reports -------------------------------------------------------------------
+    void openShift(qint64 floatCents, QObject *context, Callback<ShiftInfo> done);
+    // The session user's open shift, or nullopt when there is none (NO_OPEN_SHIFT).
+    void currentShift(QObject *context, Callback<std::optional<ShiftInfo>> done);
+    void shifts(const ShiftFilter &filter, QObject *context, Callback<QList<ShiftInfo>> done);
+    // The X report of an open shift; the stored Z report of a closed one.
+    void shiftReport(const ShiftId &shift, QObject *context, Callback<ShiftReport> done);
+    // Closes the shift and answers its Z report.
+    void closeShift(const ShiftId &shift, qint64 countedCents, QObject *context,
+                    Callback<ShiftReport> done);
+    // `date` is YYYY-MM-DD.
+    void dayReport(const QString &date, QObject *context, Callback<DayReport> done);
 
 signals:
     // The server started or stopped answering (edge-triggered).
@@ -123,6 +175,8 @@ private:
     ServerTrust *m_trust = nullptr;
     QUrl m_server;
     QString m_token;
+    QString m_terminalName;
+    Session m_session;
     int m_timeoutMs = 10'000;
     bool m_reachable = true;
     QList<QPointer<QNetworkReply>> m_inFlight; // aborted when the client goes away

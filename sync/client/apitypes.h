@@ -3,8 +3,11 @@
 #include "core/booking/statemachines.h"
 #include "core/common/ids.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
+
+#include <optional>
 
 #include <variant>
 #include <vector>
@@ -20,6 +23,7 @@ struct Session
     QString token;
     QString role; // "clerk", "supervisor", "kiosk", "admin"
     qint64 expiresMs = 0;
+    QString terminal; // the terminal name the server stamps on this session's records
 };
 
 struct ShowSummary
@@ -107,7 +111,12 @@ struct TicketInfo
     Core::TicketCode code;
     Core::SeatId seat;
     QString qrPayload;
-    QString status; // "VALID", "USED", "REVOKED"
+    QString status;             // "VALID", "USED", "REVOKED"
+    QString revokedReason;      // "REFUND", "VOID", "REPRINT", "EXCHANGE"; empty while valid
+    qint64 revokedMs = 0;       // 0 while valid
+    Core::TicketCode reprintOf; // the ticket this one replaced; empty for an original
+    int printCount = 1;         // 1: the original print
+    qint64 priceCents = 0;
 };
 
 struct PaymentInfo
@@ -120,6 +129,33 @@ struct PaymentInfo
     qint64 tenderedCents = 0;
     qint64 changeCents = 0;
     qint64 receivedMs = 0;
+};
+
+using RefundId = Core::StrongId<struct RefundIdTag>;
+using ShiftId = Core::StrongId<struct ShiftIdTag>;
+
+// A refund, void or exchange settlement (docs/supervisor-api.md, refundJson).
+struct RefundInfo
+{
+    RefundId id;
+    Core::OrderId order;
+    QString kind;   // "REFUND", "VOID", "EXCHANGE"
+    QString method; // "CASH", "CARD", "EXCHANGE"
+    QString status; // "COMPLETED", "CARD_PENDING", "CARD_FAILED"
+    qint64 amountCents = 0;
+    QString currency;
+    QList<Core::TicketCode> tickets;
+    QList<Core::SeatId> seats;
+    QString reason;
+    Core::PaymentId payment; // the card payment paid back; empty for cash
+    QString acquirerReference;
+    Core::OrderId exchangeOrder;
+    QString requestedBy;  // username
+    QString authorizedBy; // the supervisor of an override; empty without one
+    ShiftId shift;
+    QString terminal;
+    qint64 createdMs = 0;
+    QString orderStatus; // the order's status after the refund
 };
 
 struct OrderInfo
@@ -136,6 +172,9 @@ struct OrderInfo
     QList<Core::SeatId> seats;
     QList<TicketInfo> tickets;
     QList<PaymentInfo> payments;
+    QList<RefundInfo> refunds;
+    QString terminal; // where the order was made
+    ShiftId shift;    // the shift it belongs to; empty outside a shift
 };
 
 // The answer to a box-office tender (cash or card slip).
@@ -149,6 +188,225 @@ struct TenderResult
     qint64 tenderedCents = 0;
     qint64 changeCents = 0;
     QList<TicketInfo> tickets;
+};
+
+// One hit of GET /orders?q=.
+struct OrderSearchHit
+{
+    Core::OrderId order;
+    Core::ShowId show;
+    QString showTitle;
+    qint64 showStartMs = 0;
+    Core::OrderState status = Core::OrderState::PendingPay;
+    qint64 amountCents = 0;
+    QString currency;
+    qint64 createdMs = 0;
+    Contact contact;
+    int seatCount = 0;
+    int validTicketCount = 0;
+    QString terminal;
+    Core::UserId user;
+};
+
+struct OrderSearch
+{
+    QList<OrderSearchHit> orders; // newest first
+    QString matchedBy;            // "ORDER_ID", "TICKET_CODE", "QR", "PHONE", "NAME", "NONE"
+};
+
+// What a refund asks for: no tickets means every valid ticket of the order; an empty method
+// means the order's original tender.
+struct RefundRequest
+{
+    QList<Core::TicketCode> tickets;
+    QString reason;
+    QString method; // "", "CASH", "CARD"
+};
+
+struct VoidResult
+{
+    Core::OrderId order;
+    Core::OrderState status = Core::OrderState::Cancelled;
+    std::optional<RefundInfo> refund; // when money was taken and goes back
+};
+
+struct ReprintResult
+{
+    Core::OrderId order;
+    Core::TicketCode revoked;
+    TicketInfo ticket; // the new ticket, with its new QR
+};
+
+// An exchange of `tickets` for the seats of `hold` (held first by this session).
+struct ExchangeRequest
+{
+    QList<Core::TicketCode> tickets;
+    Core::HoldId hold;
+    QString reason;
+    QString method;            // "", "CASH", "CARD"
+    qint64 tenderedCents = -1; // CASH when the customer pays more; -1: not sent
+    QString reference;         // CARD slip when the customer pays more
+};
+
+struct ExchangePayment
+{
+    Core::PaymentId id;
+    QString method;
+    qint64 amountCents = 0;
+};
+
+struct ExchangeResult
+{
+    QString exchangeId;
+    Core::OrderId order;    // the old order
+    Core::OrderId newOrder; // TICKETED, with the new tickets
+    QList<Core::TicketCode> revoked;
+    QList<TicketInfo> tickets;
+    qint64 differenceCents = 0; // > 0: the customer paid more; < 0: money went back
+    qint64 changeCents = 0;
+    std::optional<ExchangePayment> payment;
+    std::optional<RefundInfo> refund;
+};
+
+// An ACTIVE hold as GET /holds lists it for a supervisor.
+struct StuckHold
+{
+    Core::HoldId id;
+    Core::ShowId show;
+    Core::UserId user;
+    QString username;
+    QList<Core::SeatId> seats;
+    qint64 createdMs = 0;
+    qint64 expiryMs = 0;
+    qint64 totalCents = 0;
+};
+
+// A supervisor's credentials for one action; exactly one of password and pin is set.
+struct OverrideRequest
+{
+    QString supervisor;
+    QString password;
+    QString pin;
+    QString action;  // "refund", "void", "exchange", "reprint", "release"
+    QString subject; // the order id, ticket code or hold id the action is about
+};
+
+// The token authorises exactly one request (header X-Override-Token) for about 120 s.
+struct OverrideGrant
+{
+    QString id;
+    QString token;
+    QString action;
+    QString subject;
+    QString supervisor;
+    qint64 expiresMs = 0;
+};
+
+struct AuditFilter
+{
+    QString actor, action, subject, terminal; // empty: any; `action` matches a prefix
+    qint64 fromMs = 0, toMs = 0;              // 0: open-ended
+    qint64 beforeId = 0;                      // 0: the newest
+    int limit = 0;                            // 0: the server's default
+};
+
+struct AuditRecord
+{
+    qint64 id = 0;
+    qint64 atMs = 0;
+    QString actor, terminal, action, subject;
+    QJsonObject detail;
+};
+
+struct AuditPage
+{
+    QList<AuditRecord> records; // newest first
+    qint64 nextBeforeId = 0;    // 0: no older records
+};
+
+struct AuditVerification
+{
+    bool intact = false;
+    qint64 records = 0;
+    qint64 unchained = 0;
+    qint64 brokenAtId = 0; // 0 when intact
+    QString problem;
+};
+
+struct ShiftInfo
+{
+    ShiftId id;
+    Core::UserId user;
+    QString username;
+    QString terminal;
+    QString status; // "OPEN", "CLOSED"
+    qint64 floatCents = 0;
+    qint64 openedMs = 0;
+    qint64 closedMs = 0; // 0 while open
+    std::optional<qint64> countedCents;
+};
+
+struct ShiftFilter
+{
+    Core::UserId user;
+    QString terminal;
+    qint64 fromMs = 0, toMs = 0;
+    QString status; // "", "OPEN", "CLOSED"
+};
+
+struct MoneyTotals
+{
+    int count = 0;
+    int tickets = 0;
+    qint64 cashCents = 0;
+    qint64 cardCents = 0;
+    qint64 totalCents = 0;
+};
+
+struct ExchangeTotals
+{
+    int count = 0;
+    qint64 cashInCents = 0;
+    qint64 cashOutCents = 0;
+    qint64 cardInCents = 0;
+    qint64 cardOutCents = 0;
+};
+
+// An X report (the figures now) or a Z report (stored when the shift closed).
+struct ShiftReport
+{
+    QString kind; // "X", "Z"
+    ShiftInfo shift;
+    MoneyTotals sales, refunds;
+    ExchangeTotals exchanges;
+    qint64 netCashCents = 0;
+    qint64 floatCents = 0;
+    qint64 expectedCashCents = 0; // float + cash sales - cash refunds (+ exchange cash)
+    std::optional<qint64> countedCents;
+    std::optional<qint64> differenceCents; // counted - expected
+    qint64 generatedMs = 0;
+};
+
+// One line of the day report: one cashier's or one terminal's shifts summed.
+struct DayReportLine
+{
+    QString label;     // the username or the terminal name
+    Core::UserId user; // for cashier lines
+    MoneyTotals sales, refunds;
+    ExchangeTotals exchanges;
+    qint64 netCashCents = 0;
+    qint64 floatCents = 0;
+    qint64 expectedCashCents = 0;
+    std::optional<qint64> countedCents;
+    std::optional<qint64> differenceCents;
+};
+
+struct DayReport
+{
+    QString date; // YYYY-MM-DD
+    QList<DayReportLine> byCashier;
+    QList<DayReportLine> byTerminal;
+    DayReportLine total;
 };
 
 } // namespace Boxoffice::Sync

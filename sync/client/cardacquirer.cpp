@@ -136,6 +136,53 @@ void CardAcquirer::chargeStatus(const Core::PaymentId &payment, QObject *context
          });
 }
 
+void CardAcquirer::refund(const CardRefund &refund, QObject *context,
+                          std::function<void(Core::Result<QString>)> done)
+{
+    const QJsonObject body{{QStringLiteral("refundId"), refund.refundId},
+                           {QStringLiteral("paymentId"), refund.payment.value()},
+                           {QStringLiteral("amountCents"), refund.amountCents},
+                           {QStringLiteral("currency"), refund.currency}};
+    const QString id = refund.refundId;
+    send("POST", QStringLiteral("/refunds"), toJson(body), context,
+         [done = std::move(done), id](Result<QByteArray> answer) {
+             if (!answer)
+                 return done(std::unexpected(answer.error()));
+             const QJsonObject json = QJsonDocument::fromJson(*answer).object();
+             const QString status = json.value(QStringLiteral("status")).toString();
+             if (status.isEmpty() || json.value(QStringLiteral("refundId")).toString() != id)
+                 return done(std::unexpected(
+                     malformedAnswer(QStringLiteral("no status or another refundId"))));
+             qCInfo(lcAcquirer).noquote() << "card refund" << id << "sent:" << status;
+             done(status);
+         });
+}
+
+void CardAcquirer::refundStatus(const QString &refundId, QObject *context,
+                                std::function<void(Core::Result<CardRefundStatus>)> done)
+{
+    send("GET",
+         QStringLiteral("/refunds/") + QString::fromLatin1(QUrl::toPercentEncoding(refundId)), {},
+         context, [done = std::move(done)](Result<QByteArray> answer) {
+             if (!answer)
+                 return done(std::unexpected(answer.error()));
+             const QJsonObject json = QJsonDocument::fromJson(*answer).object();
+             CardRefundStatus status;
+             status.refundId = json.value(QStringLiteral("refundId")).toString();
+             status.payment = Core::PaymentId(json.value(QStringLiteral("paymentId")).toString());
+             status.status = json.value(QStringLiteral("status")).toString();
+             status.amountCents = json.value(QStringLiteral("amountCents")).toInteger();
+             status.serverHttpStatus = json.value(QStringLiteral("serverAnswer"))
+                                           .toObject()
+                                           .value(QStringLiteral("httpStatus"))
+                                           .toInt();
+             if (status.refundId.isEmpty() || status.status.isEmpty())
+                 return done(
+                     std::unexpected(malformedAnswer(QStringLiteral("no refundId or status"))));
+             done(status);
+         });
+}
+
 void CardAcquirer::send(const QByteArray &verb, const QString &path, const QByteArray &body,
                         QObject *context, std::function<void(Result<QByteArray>)> done)
 {

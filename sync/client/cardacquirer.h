@@ -56,6 +56,28 @@ struct CardChargeStatus
     std::optional<Core::Error> callbackError;
 };
 
+// A refund the terminal asks the acquirer to pay back to the card (docs/supervisor-api.md):
+// the server's refund record id (status CARD_PENDING) and the card payment it pays back.
+struct CardRefund
+{
+    QString refundId;
+    Core::PaymentId payment;
+    qint64 amountCents = 0;
+    QString currency;
+};
+
+// Where a refund stands at the acquirer (GET /refunds/{refundId}). The server learns the
+// outcome from the acquirer's signed callback; this is for saying why it has not yet.
+struct CardRefundStatus
+{
+    QString refundId;
+    Core::PaymentId payment;
+    QString status; // the acquirer's word: "PENDING", "SUCCEEDED", "FAILED", ...
+    qint64 amountCents = 0;
+    // The server's answer to the refund callback, when one came (0: none yet).
+    int serverHttpStatus = 0;
+};
+
 // Starts a card charge at the acquirer. The acquirer later posts a signed callback to the
 // server (POST /api/v1/payments/callback); the terminal follows the order until it is PAID or
 // the payment failed. `done` gets the acquirer's payment id (the charge was accepted for
@@ -84,6 +106,14 @@ public:
     // payment the acquirer does not know (any more).
     void chargeStatus(const Core::PaymentId &payment, QObject *context,
                       std::function<void(Core::Result<CardChargeStatus>)> done);
+
+    // Asks the acquirer to pay a CARD_PENDING refund back; `done` gets the acquirer's status
+    // ("PENDING"). A CARD_FAILED refund may be sent again with the same refund id.
+    void refund(const CardRefund &refund, QObject *context,
+                std::function<void(Core::Result<QString>)> done);
+    // NotFound for a refund the acquirer does not know.
+    void refundStatus(const QString &refundId, QObject *context,
+                      std::function<void(Core::Result<CardRefundStatus>)> done);
 
 private:
     void send(const QByteArray &verb, const QString &path, const QByteArray &body, QObject *context,

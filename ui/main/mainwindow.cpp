@@ -12,7 +12,11 @@
 #include "ui/printing/ticketprinter.h"
 #include "ui/sale/salepage.h"
 #include "ui/sale/ticketassembly.h"
+#include "ui/shift/shiftscreens.h"
 #include "ui/shows/showlistpage.h"
+#include "ui/supervisor/ordersearchpage.h"
+#include "ui/supervisor/supervisorservices.h"
+#include "ui/supervisor/supervisorwindow.h"
 
 #include <QAction>
 #include <QDateTime>
@@ -82,6 +86,9 @@ MainWindow::MainWindow(TerminalServices services, TerminalSettings settings, QWi
     statusBar()->addPermanentWidget(m_connection);
     statusBar()->showMessage(tr("Logged in as %1 at %2")
                                  .arg(m_settings.username, m_services.client.server().toString()));
+    m_shifts = new ShiftScreens(supervisorServices(), this);
+    connect(m_shifts, &ShiftScreens::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     buildMenus();
 
     connect(m_showList, &ShowListPage::showChosen, this,
@@ -178,6 +185,44 @@ void MainWindow::buildMenus()
         else
             statusBar()->showMessage(tr("No sale yet on this terminal."), 5000);
     });
+
+    const QString role = m_services.client.session().role;
+    const bool supervisor =
+        role == QLatin1StringView("supervisor") || role == QLatin1StringView("admin");
+    if (role != QLatin1StringView("kiosk")) {
+        auto *tools = menuBar()->addMenu(tr("Su&pervisor"));
+        auto *screen = tools->addAction(tr("&Find order…"));
+        screen->setShortcut(QKeySequence(Qt::Key_F9));
+        screen->setToolTip(
+            tr("Find an order to refund, void, reprint or exchange (F9)%1")
+                .arg(supervisor ? QString() : tr("; a supervisor authorises each action")));
+        connect(screen, &QAction::triggered, this, &MainWindow::openSupervisor);
+        if (supervisor) {
+            auto *holds = tools->addAction(tr("Stuck &holds…"));
+            holds->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H));
+            connect(holds, &QAction::triggered, this, [this] { openSupervisor()->showHolds(); });
+            auto *audit = tools->addAction(tr("&Audit log…"));
+            audit->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+            connect(audit, &QAction::triggered, this, [this] { openSupervisor()->showAudit(); });
+        }
+
+        auto *shift = menuBar()->addMenu(tr("S&hift"));
+        auto *open = shift->addAction(tr("&Open shift…"));
+        open->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+        connect(open, &QAction::triggered, m_shifts, &ShiftScreens::openShift);
+        auto *x = shift->addAction(tr("&X report"));
+        x->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
+        connect(x, &QAction::triggered, m_shifts, &ShiftScreens::xReport);
+        auto *close = shift->addAction(tr("&Close shift…"));
+        close->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+        connect(close, &QAction::triggered, m_shifts, &ShiftScreens::closeShift);
+        if (supervisor) {
+            shift->addSeparator();
+            auto *day = shift->addAction(tr("&Day report…"));
+            day->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+            connect(day, &QAction::triggered, this, &MainWindow::askDayReport);
+        }
+    }
 
     auto *help = menuBar()->addMenu(tr("&Help"));
     auto *keys = help->addAction(tr("&Keyboard shortcuts"));
@@ -383,6 +428,44 @@ void MainWindow::openOrderDialog(const Core::OrderId &order)
     dialog->show();
 }
 
+SupervisorServices MainWindow::supervisorServices() const
+{
+    return SupervisorServices{m_services.client,   m_services.acquirer,    m_services.cache,
+                              m_services.printer,  m_services.clock,       m_settings.ticketDir,
+                              m_settings.username, m_settings.terminalName};
+}
+
+SupervisorWindow *MainWindow::openSupervisor()
+{
+    if (!m_supervisor) {
+        m_supervisor = new SupervisorWindow(supervisorServices(), this);
+        connect(m_supervisor->orders(), &OrderSearchPage::ticketsSaved, this,
+                [this](const QString &path) {
+                    m_lastPdf = path;
+                    emit ticketsSaved(path);
+                });
+    }
+    m_supervisor->show();
+    m_supervisor->raise();
+    m_supervisor->activateWindow();
+    m_supervisor->showOrders();
+    return m_supervisor;
+}
+
+void MainWindow::askDayReport()
+{
+    bool ok = false;
+    const QString date =
+        QInputDialog::getText(this, tr("Day report"), tr("Date (YYYY-MM-DD):"), QLineEdit::Normal,
+                              QDateTime::fromMSecsSinceEpoch(m_services.clock.nowMs())
+                                  .toLocalTime()
+                                  .toString(QStringLiteral("yyyy-MM-dd")),
+                              &ok)
+            .trimmed();
+    if (ok && !date.isEmpty())
+        m_shifts->dayReport(date);
+}
+
 void MainWindow::showShortcuts()
 {
     QMessageBox::information(
@@ -404,6 +487,12 @@ void MainWindow::showShortcuts()
            "<tr><td><b>Ctrl+O, Ctrl+L</b></td><td>open an order, the last sale</td></tr>"
            "<tr><td><b>Ctrl +, Ctrl −, Ctrl+0</b></td><td>zoom in, out, whole venue</td></tr>"
            "<tr><td><b>Alt+Left</b></td><td>back to the show list</td></tr>"
+           "<tr><td><b>F9</b></td><td>find an order: refund, void, reprint, exchange</td></tr>"
+           "<tr><td><b>Ctrl+Shift+H, Ctrl+Shift+A</b></td><td>stuck holds, audit log "
+           "(supervisors)</td></tr>"
+           "<tr><td><b>Ctrl+Shift+O, X, Z</b></td><td>open shift, X report, close shift "
+           "(Z report)</td></tr>"
+           "<tr><td><b>Ctrl+Shift+D</b></td><td>day report (supervisors)</td></tr>"
            "</table>"));
 }
 

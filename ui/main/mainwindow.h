@@ -26,7 +26,10 @@ class TerminalCache;
 namespace Boxoffice::Gui {
 
 class SalePage;
+class ShiftScreens;
 class ShowListPage;
+class SupervisorWindow;
+struct SupervisorServices;
 class TicketPrinter;
 
 // The services a terminal window works with; created and owned by the composition root.
@@ -63,6 +66,9 @@ public:
     void openShow(const Core::ShowId &show);
     [[nodiscard]] SalePage *salePage() const { return m_salePage; }
     [[nodiscard]] ShowListPage *showListPage() const { return m_showList; }
+    // The supervisor screen (created on first use), shown on its orders page.
+    SupervisorWindow *openSupervisor();
+    [[nodiscard]] ShiftScreens *shifts() const { return m_shifts; }
     // The PDF written last by saving or the ticket folder.
     [[nodiscard]] QString lastPdfPath() const { return m_lastPdf; }
 
@@ -89,6 +95,8 @@ private:
     void openOrderDialog(const Core::OrderId &order);
     void askOrderId();
     void showShortcuts();
+    void askDayReport();
+    [[nodiscard]] SupervisorServices supervisorServices() const;
     [[nodiscard]] bool isOnline() const;
 
     TerminalServices m_services;
@@ -98,6 +106,8 @@ private:
     ShowListPage *m_showList = nullptr;
     SalePage *m_salePage = nullptr;
     QLabel *m_connection = nullptr;
+    SupervisorWindow *m_supervisor = nullptr;
+    ShiftScreens *m_shifts = nullptr;
     QTimer m_bannerTimer;
     qint64 m_offlineSinceMs = 0;
     Sync::ShowDetail m_detail;
