@@ -446,7 +446,7 @@ QJsonObject orderJson(const OrderView &order)
     QJsonArray refunds;
     for (const RefundView &refund : order.refunds)
         refunds.append(refundJson(refund));
-    return QJsonObject{
+    QJsonObject json{
         {QStringLiteral("orderId"), order.order.value()},
         {QStringLiteral("holdId"), order.hold.value()},
         {QStringLiteral("showId"), order.show.value()},
@@ -462,9 +462,11 @@ QJsonObject orderJson(const OrderView &order)
         {QStringLiteral("tickets"), tickets},
         {QStringLiteral("payments"), payments},
         {QStringLiteral("refunds"), refunds},
-        {QStringLiteral("terminal"), order.terminal},
-        {QStringLiteral("shiftId"),
-         order.shiftId.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(order.shiftId)}};
+        {QStringLiteral("terminal"), order.terminal}};
+    // An order made outside any shift carries no shiftId at all (as refunds do).
+    if (!order.shiftId.isEmpty())
+        json.insert(QStringLiteral("shiftId"), order.shiftId);
+    return json;
 }
 
 QJsonObject verifyJson(const VerifyOutcome &outcome)
