@@ -92,7 +92,7 @@ start_server() {
     local dir=$1 logfile=$2 t0
     : >"$logfile"
     t0=$(date +%s%N)
-    $SERVER_PREFIX "$SERVER" --data-dir "$dir" --listen 127.0.0.1:0 --demo >"$logfile" 2>&1 &
+    $SERVER_PREFIX "$SERVER" --data-dir "$dir" --listen 127.0.0.1:0 --demo --insecure-http >"$logfile" 2>&1 &
     SERVER_PID=$!
     if ! lg --wait-ready "$logfile" --since-ns "$t0" --timeout 120 >"$WORK/ready.kv"; then
         echo "server did not come up; its log:" >&2

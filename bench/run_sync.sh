@@ -49,7 +49,7 @@ echo "boxoffice A->B sync benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(npro
 echo "build: $BUILD_DIR ($(grep -m1 '^CMAKE_BUILD_TYPE' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null || echo 'build type unknown'))"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-"$SERVER" --data-dir "$WORK/data" --listen 127.0.0.1:0 --demo >"$WORK/server.log" 2>&1 &
+"$SERVER" --data-dir "$WORK/data" --listen 127.0.0.1:0 --demo --insecure-http >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 PORT=
 for _ in $(seq 1 1200); do

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Refreshes docs/images/sale-screen.png: the sale screen on the concert hall with a held
 # selection, taken from the real terminal under Xvfb against a demo server in a temporary folder.
+# The throw-away server runs with --insecure-http on loopback (the picture shows the sale screen,
+# not the transport).
 #   scripts/screenshot.sh [builddir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +13,7 @@ PORT=18481
 export BOXOFFICE_DEMO_PASSWORD=screenshot-demo-password
 export BOXOFFICE_PASSWORD=$BOXOFFICE_DEMO_PASSWORD
 "$BUILD_DIR/app/boxoffice-server" --demo --data-dir "$DATA" --listen "127.0.0.1:$PORT" \
-    >"$DATA/server.log" 2>&1 &
+    --insecure-http >"$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 100); do

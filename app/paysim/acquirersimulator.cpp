@@ -94,6 +94,12 @@ AcquirerSimulator::AcquirerSimulator(SimulatorOptions options, QNetworkAccessMan
     m_callbackUrl.setPath(QStringLiteral("/api/v1/payments/callback"));
     m_refundCallbackUrl = m_options.server;
     m_refundCallbackUrl.setPath(QStringLiteral("/api/v1/refunds/callback"));
+    if (!m_options.serverPin.isEmpty()) {
+        if (auto pinned =
+                m_trust.trust(Sync::ServerTrust::originOf(m_options.server), m_options.serverPin);
+            !pinned)
+            qCWarning(lcPaysim).noquote() << pinned.error().message;
+    }
 }
 
 QString AcquirerSimulator::chargeKey(const QString &payment)
@@ -470,7 +476,13 @@ void AcquirerSimulator::deliver(const QString &key, int delivery, int attempt)
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader(Core::kPaymentSignatureHeader, signature);
     request.setTransferTimeout(m_options.callbackTimeoutMs);
+    const bool pinned =
+        !m_options.serverPin.isEmpty() && m_callbackUrl.scheme() == QLatin1StringView("https");
+    if (pinned)
+        request.setSslConfiguration(Sync::ServerTrust::pinningConfiguration());
     QNetworkReply *answer = m_network->post(request, it->callbackBody);
+    if (pinned)
+        m_trust.guard(answer); // a server with another certificate never sees the callback
     connect(answer, &QNetworkReply::finished, this, [this, answer, key, delivery, attempt, sentMs] {
         answer->deleteLater();
         handleCallbackAnswer(answer, key, delivery, attempt, sentMs);
@@ -490,7 +502,9 @@ void AcquirerSimulator::handleCallbackAnswer(QNetworkReply *answer, const QStrin
     record.attempt = attempt;
     record.sentMs = sentMs;
     record.httpStatus = answer->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (record.httpStatus == 0) {
+    if (const auto refusal = Sync::ServerTrust::refusal(answer)) {
+        record.networkError = refusal->message;
+    } else if (record.httpStatus == 0) {
         record.networkError = answer->errorString();
     } else {
         const QByteArray body = answer->read(kMaxKeptAnswerBytes + 1);

@@ -2,6 +2,7 @@
 
 #include "core/common/ids.h"
 #include "core/common/result.h"
+#include "sync/client/servertrust.h"
 #include "sync/server/guardedtcpserver.h"
 
 #include <QAbstractHttpServer>
@@ -28,6 +29,9 @@ struct SimulatorOptions
 {
     QUrl server;       // the booking server's base, e.g. http://127.0.0.1:8480
     QByteArray secret; // the payment callback secret it shares with the server; required
+    // For an https server: the SHA-256 of the only certificate it may present (ServerTrust);
+    // empty: the system's certificate authorities decide.
+    QByteArray serverPin;
     // Defaults for a charge that does not choose for itself.
     int delayMs = 1500;
     bool declineAll = false;
@@ -157,6 +161,7 @@ private:
 
     SimulatorOptions m_options;
     QNetworkAccessManager *m_network;
+    Sync::ServerTrust m_trust; // holds options.serverPin for the server's origin
     QUrl m_callbackUrl;
     QUrl m_refundCallbackUrl;
     QHash<QString, Charge> m_charges; // charges and refunds, by chargeKey() / refundKey()

@@ -4,6 +4,8 @@
 #include "paysimcommandline.h"
 #include "terminationsignals.h"
 
+#include "core/security/servercertificate.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QNetworkAccessManager>
@@ -96,6 +98,29 @@ int main(int argc, char **argv)
     }
 
     App::SimulatorOptions options;
+    if (!settings->serverCertFile.isEmpty()) {
+        auto digest = Core::certificateFileDigest(settings->serverCertFile);
+        if (!digest) {
+            err() << "boxoffice-paysim: --server-cert: " << digest.error().message << Qt::endl;
+            return 1;
+        }
+        options.serverPin = *digest;
+    }
+    if (!settings->serverFingerprint.isEmpty()) {
+        auto digest = Core::parseFingerprint(settings->serverFingerprint);
+        if (!digest) {
+            err() << "boxoffice-paysim: --server-fingerprint: " << digest.error().message
+                  << Qt::endl;
+            return 1;
+        }
+        if (!options.serverPin.isEmpty() && options.serverPin != *digest) {
+            err() << "boxoffice-paysim: --server-cert and --server-fingerprint name different "
+                     "certificates"
+                  << Qt::endl;
+            return 1;
+        }
+        options.serverPin = *digest;
+    }
     options.server = settings->server;
     options.secret = *secret;
     options.delayMs = settings->delayMs;

@@ -20,7 +20,11 @@ QString paysimUsage()
                "Options:\n"
                "  --listen ADDR:PORT    address to listen on (default 127.0.0.1:8490; port 0 = "
                "any)\n"
-               "  --server URL          the booking server (default http://127.0.0.1:8480)\n"
+               "  --server URL          the booking server (default https://127.0.0.1:8480)\n"
+               "  --server-cert FILE    trust exactly this certificate for https (e.g. the\n"
+               "                        server's DATA_DIR/server-cert.pem)\n"
+               "  --server-fingerprint HEX  or exactly the certificate with this SHA-256\n"
+               "                        fingerprint (boxoffice-server fingerprint)\n"
                "  --secret-file FILE    the payment callback secret, e.g. the server's\n"
                "                        DATA_DIR/payment-secret (else BOXOFFICE_PAYMENT_SECRET,\n"
                "                        else BOXOFFICE_PAYMENT_SECRET_FILE; one is required)\n"
@@ -78,7 +82,7 @@ Core::Result<QUrl> serverUrl(const QString &text)
         url.hasFragment())
         return fail(ErrorCode::BadRequest,
                     QStringLiteral("--server takes the server's address, e.g. "
-                                   "http://127.0.0.1:8480, not '%1'")
+                                   "https://127.0.0.1:8480, not '%1'")
                         .arg(text));
     url.setPath(QString());
     return url;
@@ -143,6 +147,16 @@ Core::Result<PaysimSettings> parsePaysimCommandLine(const QStringList &arguments
             if (value->isEmpty())
                 return fail(ErrorCode::BadRequest, QStringLiteral("--secret-file needs a path"));
             settings.secretFile = *value;
+        } else if (arg == QLatin1StringView("--server-cert")) {
+            auto value = next();
+            if (!value)
+                return std::unexpected(value.error());
+            settings.serverCertFile = *value;
+        } else if (arg == QLatin1StringView("--server-fingerprint")) {
+            auto value = next();
+            if (!value)
+                return std::unexpected(value.error());
+            settings.serverFingerprint = *value;
         } else if (arg == QLatin1StringView("--delay-ms")) {
             step = setInt(settings.delayMs, 0, kMaxChargeDelayMs);
         } else if (arg == QLatin1StringView("--decline")) {

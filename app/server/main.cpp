@@ -12,16 +12,19 @@
 #include "core/cash/shiftstore.h"
 #include "core/common/clock.h"
 #include "core/security/random.h"
+#include "core/security/servercertificate.h"
 #include "core/security/ticketsigner.h"
 #include "core/storage/database.h"
 #include "core/storage/migrations.h"
 #include "sync/server/apiserver.h"
+#include "sync/server/servertls.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QScopeGuard>
+#include <QSysInfo>
 #include <QTextStream>
 
 using namespace Boxoffice;
@@ -74,6 +77,37 @@ Core::DatabaseConfig databaseIn(const QString &dataDir)
 {
     return Core::DatabaseConfig{Core::SqlDialect::Sqlite,
                                 dataDir + QStringLiteral("/boxoffice.db")};
+}
+
+// The configured certificate and key, or the data directory's (generated on first use).
+Core::Result<Core::ServerIdentity> serverIdentity(const App::ServerSettings &settings)
+{
+    if (!settings.tlsCertificateFile.isEmpty())
+        return Core::loadServerIdentity(settings.tlsCertificateFile, settings.tlsKeyFile);
+    Core::CertificateNames names;
+    names.dnsNames.append(QSysInfo::machineHostName());
+    names.ipAddresses.append(settings.address.toString());
+    return Core::loadOrCreateServerIdentity(settings.dataDir, names);
+}
+
+int runFingerprint(const App::ServerSettings &settings)
+{
+    auto identity = serverIdentity(settings);
+    if (!identity)
+        return failWith(identity.error());
+    out() << identity->fingerprint() << Qt::endl;
+    return 0;
+}
+
+void warnInsecure()
+{
+    err() << "\n"
+             "**********************************************************************\n"
+             "*  INSECURE: plain HTTP, passwords and tokens travel in clear;       *\n"
+             "*  development only. Started with --insecure-http: never use this    *\n"
+             "*  at a box office. Without the flag the server speaks TLS.          *\n"
+             "**********************************************************************\n"
+          << Qt::endl;
 }
 
 int runAudit(const App::ServerSettings &settings)
@@ -229,6 +263,22 @@ int serve(QCoreApplication &app, const App::ServerSettings &settings)
 
     Sync::ServerConfig config;
     config.paymentSecret = paymentSecret;
+    QString fingerprint;
+    if (settings.insecureHttp) {
+        warnInsecure();
+    } else {
+        auto identity = serverIdentity(settings);
+        if (!identity)
+            return failWith(identity.error());
+        auto tls = Sync::serverTlsConfiguration(*identity);
+        if (!tls)
+            return failWith(tls.error());
+        config.tls = *tls;
+        fingerprint = identity->fingerprint();
+        if (identity->created)
+            out() << "Created a self-signed server certificate: "
+                  << QDir::toNativeSeparators(identity->certificatePath) << Qt::endl;
+    }
     Sync::ApiServer server(engine, accounts, audit, shifts, overrides, verifier, config);
     engine.setChangeListener([&server](const Core::BookingEngine::CommittedChanges &changes) {
         server.publishChanges(changes);
@@ -286,10 +336,19 @@ int serve(QCoreApplication &app, const App::ServerSettings &settings)
     const QString host = settings.address.protocol() == QAbstractSocket::IPv6Protocol
                              ? QStringLiteral("[%1]").arg(settings.address.toString())
                              : settings.address.toString();
-    out() << "Boxoffice server listening on http://" << host << ':' << *port << "/api/v1"
+    const QString scheme = settings.insecureHttp ? QStringLiteral("http") : QStringLiteral("https");
+    if (!settings.insecureHttp)
+        out() << "TLS certificate SHA-256 fingerprint: " << fingerprint << Qt::endl
+              << "  (terminals show it on first connection; compare before trusting)" << Qt::endl;
+    out() << "Boxoffice server listening on " << scheme << "://" << host << ':' << *port
+          << "/api/v1"
           << " (data in " << QDir::toNativeSeparators(settings.dataDir) << ", ready in "
           << startup.elapsed() << " ms)" << Qt::endl;
-    out() << "Try: curl http://" << host << ':' << *port << "/api/v1/health" << Qt::endl;
+    out() << "Try: curl " << (settings.insecureHttp ? "" : "-k ") << scheme << "://" << host << ':'
+          << *port << "/api/v1/health" << Qt::endl;
+    if (settings.insecureHttp)
+        err() << "INSECURE: plain HTTP, passwords and tokens travel in clear; development only"
+              << Qt::endl;
 
     // SIGINT/SIGTERM end the event loop; queued commands finish before the engine closes.
     App::quitOnTerminationSignals(app);
@@ -329,6 +388,8 @@ int main(int argc, char **argv)
         return runSetPin(*settings);
     case App::ServerAction::Audit:
         return runAudit(*settings);
+    case App::ServerAction::Fingerprint:
+        return runFingerprint(*settings);
     default:
         return serve(app, *settings);
     }

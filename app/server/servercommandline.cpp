@@ -21,6 +21,9 @@ QString serverUsage()
         "                                             from stdin or BOXOFFICE_PIN\n"
         "  boxoffice-server audit                     check the booking invariants of the "
         "database\n"
+        "  boxoffice-server fingerprint               print the SHA-256 fingerprint of the "
+        "server\n"
+        "                                             certificate (created if there is none yet)\n"
         "\n"
         "Options:\n"
         "  --data-dir DIR              where the database and keys live\n"
@@ -38,6 +41,13 @@ QString serverUsage()
         "                              else DATA_DIR/payment-secret, created on first start)\n"
         "  --override-seconds N        how long a supervisor override stays usable "
         "(default 120)\n"
+        "  --tls-cert FILE             the server certificate (PEM; a chain may follow it)\n"
+        "  --tls-key FILE              its private key (PEM, unencrypted, ECDSA or RSA)\n"
+        "                              (both or neither; default DATA_DIR/server-cert.pem and\n"
+        "                              DATA_DIR/server-key.pem, a self-signed certificate made on\n"
+        "                              first start)\n"
+        "  --insecure-http             DEVELOPMENT ONLY: plain HTTP without TLS; passwords and\n"
+        "                              tokens travel in clear\n"
         "  --help, --version\n"
         "\n"
         "Environment: BOXOFFICE_DEMO_PASSWORD sets the demo users' password, BOXOFFICE_DEMO_PIN\n"
@@ -73,6 +83,9 @@ Core::Result<ServerSettings> parseServerCommandLine(const QStringList &arguments
         args = args.mid(3);
     } else if (!args.isEmpty() && args.first() == QLatin1StringView("audit")) {
         settings.action = ServerAction::Audit;
+        args = args.mid(1);
+    } else if (!args.isEmpty() && args.first() == QLatin1StringView("fingerprint")) {
+        settings.action = ServerAction::Fingerprint;
         args = args.mid(1);
     }
 
@@ -125,6 +138,18 @@ Core::Result<ServerSettings> parseServerCommandLine(const QStringList &arguments
             if (!value)
                 return std::unexpected(value.error());
             settings.paymentSecretFile = *value;
+        } else if (arg == QLatin1StringView("--tls-cert")) {
+            auto value = next();
+            if (!value)
+                return std::unexpected(value.error());
+            settings.tlsCertificateFile = *value;
+        } else if (arg == QLatin1StringView("--tls-key")) {
+            auto value = next();
+            if (!value)
+                return std::unexpected(value.error());
+            settings.tlsKeyFile = *value;
+        } else if (arg == QLatin1StringView("--insecure-http")) {
+            settings.insecureHttp = true;
         } else if (arg == QLatin1StringView("--role") && settings.action == ServerAction::AddUser) {
             auto value = next();
             if (!value)
@@ -139,6 +164,12 @@ Core::Result<ServerSettings> parseServerCommandLine(const QStringList &arguments
     if (settings.action == ServerAction::AddUser && settings.role.isEmpty())
         return fail(ErrorCode::BadRequest,
                     QStringLiteral("user add needs --role clerk|supervisor|kiosk|admin"));
+    if (settings.tlsCertificateFile.isEmpty() != settings.tlsKeyFile.isEmpty())
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("--tls-cert and --tls-key go together: give both or neither"));
+    if (settings.insecureHttp && !settings.tlsCertificateFile.isEmpty())
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("--insecure-http contradicts --tls-cert/--tls-key"));
     if (settings.dataDir.isEmpty())
         settings.dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
                            QStringLiteral("/boxoffice");

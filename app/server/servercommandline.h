@@ -14,6 +14,7 @@ enum class ServerAction
     AddUser,
     SetPin,
     Audit,
+    Fingerprint, // print the server certificate's SHA-256 fingerprint
     Help,
     Version
 };
@@ -32,6 +33,11 @@ struct ServerSettings
     int voidWindowMinutes = 30;
     QString paymentSecretFile;
     int overrideSeconds = 120; // how long a supervisor override stays usable
+    // TLS: both or neither; neither = DATA_DIR/server-cert.pem and server-key.pem, generated on
+    // first start.
+    QString tlsCertificateFile;
+    QString tlsKeyFile;
+    bool insecureHttp = false; // development only: plain HTTP
     // user add, user set-pin
     QString username;
     QString role;

@@ -3,6 +3,7 @@
 
 #include "terminal.h"
 
+#include "core/security/servercertificate.h"
 #include "ui/login/logindialog.h"
 
 #include <QApplication>
@@ -19,7 +20,7 @@ using namespace Boxoffice;
 
 namespace {
 
-constexpr char kDefaultServer[] = "http://127.0.0.1:8480";
+constexpr char kDefaultServer[] = "https://127.0.0.1:8480";
 
 int failWith(const QString &message)
 {
@@ -43,7 +44,13 @@ bool loginQuietly(App::Terminal &terminal, const QString &user, const QString &p
     QEventLoop loop;
     bool ok = false;
     terminal.client().login(user, password, &loop, [&](Sync::Result<Sync::Session> session) {
-        if (!session)
+        if (!session && session.error().code == Core::ErrorCode::UntrustedServer)
+            failWith(
+                QStringLiteral("%1\nNot trusted: check the fingerprint, then start again with "
+                               "--server-fingerprint %2")
+                    .arg(session.error().message,
+                         session.error().details.value(QStringLiteral("fingerprint")).toString()));
+        else if (!session)
             failWith(QStringLiteral("login as %1 failed: %2").arg(user, session.error().message));
         ok = session.has_value();
         loop.quit();
@@ -92,7 +99,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption name(QStringLiteral("terminal-name"),
                                   QApplication::translate("main", "This terminal's name."),
                                   QStringLiteral("name"));
-    parser.addOptions({server, user, show, cache, tickets, acquirer, name});
+    const QCommandLineOption fingerprint(
+        QStringLiteral("server-fingerprint"),
+        QApplication::translate("main", "Trust the server whose certificate has this SHA-256 "
+                                        "fingerprint (as boxoffice-server prints it)."),
+        QStringLiteral("hex"));
+    parser.addOptions({server, user, show, cache, tickets, acquirer, name, fingerprint});
     parser.process(app);
     if (!parser.positionalArguments().isEmpty())
         return failWith(QStringLiteral("unexpected argument %1; see --help")
@@ -119,6 +131,14 @@ int main(int argc, char *argv[])
             ? parser.value(cache)
             : QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
                   .filePath(QStringLiteral("terminal-cache.db"));
+    if (parser.isSet(fingerprint)) {
+        auto digest = Core::parseFingerprint(parser.value(fingerprint));
+        if (!digest)
+            return failWith(QStringLiteral("--server-fingerprint: %1").arg(digest.error().message));
+        if (options.server.scheme() != QLatin1StringView("https"))
+            return failWith(QStringLiteral("--server-fingerprint needs an https server address"));
+        options.serverFingerprint = *digest;
+    }
     options.ticketDir = parser.value(tickets);
     options.terminalName = parser.isSet(name) ? parser.value(name) : QHostInfo::localHostName();
 

@@ -23,7 +23,17 @@ Core::Result<std::unique_ptr<Terminal>> Terminal::create(TerminalOptions options
         return std::unexpected(cache.error());
     std::unique_ptr<Terminal> t(new Terminal(std::move(options)));
     t->m_cache = std::move(*cache);
+    t->m_trust = std::make_unique<Sync::ServerTrust>(t->m_cache.get());
+    if (auto loaded = t->m_trust->load(); !loaded)
+        return std::unexpected(loaded.error());
+    if (!t->m_options.serverFingerprint.isEmpty()) {
+        if (auto pinned = t->m_trust->trust(Sync::ServerTrust::originOf(t->m_options.server),
+                                            t->m_options.serverFingerprint);
+            !pinned)
+            return std::unexpected(pinned.error());
+    }
     t->m_client = std::make_unique<Sync::ApiClient>(&t->m_network);
+    t->m_client->setTrust(t->m_trust.get());
     t->m_client->setServer(t->m_options.server);
     t->m_client->setTerminalName(t->m_options.terminalName);
     t->m_outbox = std::make_unique<Sync::Outbox>(*t->m_cache, *t->m_client);

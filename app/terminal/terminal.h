@@ -7,6 +7,7 @@
 #include "sync/client/cardacquirer.h"
 #include "sync/client/outbox.h"
 #include "sync/client/salecontroller.h"
+#include "sync/client/servertrust.h"
 #include "sync/client/showsync.h"
 #include "sync/client/terminalcache.h"
 #include "ui/main/mainwindow.h"
@@ -21,7 +22,10 @@ namespace Boxoffice::App {
 
 struct TerminalOptions
 {
-    QUrl server;          // http://127.0.0.1:8480
+    QUrl server; // https://127.0.0.1:8480
+    // Optional SHA-256 of the server's certificate (32 bytes), pinned for `server` at start
+    // (scripted installs: boxoffice --server-fingerprint).
+    QByteArray serverFingerprint;
     QString cachePath;    // the local SQLite cache file
     QString ticketDir;    // optional: save every sale's tickets here as PDF
     QUrl acquirer;        // optional: the card acquirer (boxoffice-paysim in development)
@@ -41,6 +45,7 @@ public:
     ~Terminal();
 
     [[nodiscard]] Sync::ApiClient &client() { return *m_client; }
+    [[nodiscard]] Sync::ServerTrust &trust() { return *m_trust; }
     [[nodiscard]] Sync::TerminalCache &cache() { return *m_cache; }
     [[nodiscard]] Sync::Outbox &outbox() { return *m_outbox; }
     [[nodiscard]] Sync::ShowSync &sync() { return *m_sync; }
@@ -60,6 +65,7 @@ private:
     QNetworkAccessManager m_network;
     std::unique_ptr<Sync::ApiClient> m_client;
     std::unique_ptr<Sync::TerminalCache> m_cache;
+    std::unique_ptr<Sync::ServerTrust> m_trust;
     std::unique_ptr<Sync::Outbox> m_outbox;
     std::unique_ptr<Sync::CardAcquirer> m_acquirer;
     std::unique_ptr<Core::SeatMapModel> m_model;

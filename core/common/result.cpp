@@ -47,6 +47,8 @@ constexpr std::array kCodes{
     Row{ErrorCode::ShiftClosed, {"SHIFT_CLOSED", 409}},
     Row{ErrorCode::Overloaded, {"OVERLOADED", 503}},
     Row{ErrorCode::Unreachable, {"UNREACHABLE", 503}},
+    Row{ErrorCode::UntrustedServer, {"UNTRUSTED_SERVER", 495}},
+    Row{ErrorCode::CertificateChanged, {"CERTIFICATE_CHANGED", 495}},
     Row{ErrorCode::StorageFailure, {"STORAGE_FAILURE", 500}},
     Row{ErrorCode::Internal, {"INTERNAL", 500}},
 };

@@ -45,6 +45,10 @@ enum class ErrorCode
     ShiftClosed,        // the cash shift is closed already
     Overloaded,         // the server is shedding load; try again
     Unreachable,        // client side: no answer from the server (down, network, timeout)
+    UntrustedServer,    // client side: the server's certificate is not pinned yet
+                        // (details: origin, fingerprint)
+    CertificateChanged, // client side: the server presented another certificate than the
+                        // pinned one (details: origin, fingerprint, pinned)
     StorageFailure,     // the database failed; a server fault, never caused by input
     Internal,           // any other server fault
 };

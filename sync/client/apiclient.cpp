@@ -4,6 +4,7 @@
 #include "sync/client/answerreader.h"
 #include "sync/client/clientlogging.h"
 #include "sync/client/seatupdates.h"
+#include "sync/client/servertrust.h"
 #include "sync/protocol/wire.h"
 
 #include <QDateTime>
@@ -11,6 +12,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QTimer>
 #include <QUrlQuery>
 
@@ -251,6 +254,18 @@ void ApiClient::setTerminalName(const QString &name)
     m_terminalName = clean;
 }
 
+void ApiClient::setTrust(ServerTrust *trust)
+{
+    if (m_trust)
+        disconnect(m_trust, nullptr, this, nullptr);
+    m_trust = trust;
+    m_network->clearConnectionCache();
+    if (m_trust) {
+        connect(m_trust, &ServerTrust::pinsChanged, this,
+                [this] { m_network->clearConnectionCache(); });
+    }
+}
+
 void ApiClient::setToken(const QString &token)
 {
     m_token = token;
@@ -316,7 +331,12 @@ void ApiClient::send(Request request, QObject *context,
         http.setRawHeader(QByteArrayLiteral("Authorization"), "Bearer " + m_token.toUtf8());
     for (const auto &[name, value] : request.headers)
         http.setRawHeader(name, value);
+    const bool pinned = m_trust && url.scheme() == QLatin1StringView("https");
+    if (pinned)
+        http.setSslConfiguration(ServerTrust::pinningConfiguration());
     QNetworkReply *reply = m_network->sendCustomRequest(http, request.verb, request.body);
+    if (pinned)
+        m_trust->guard(reply);
     m_inFlight.append(reply);
     connect(reply, &QNetworkReply::finished, this,
             [this, reply, request = std::move(request), guard, guarded, done = std::move(done)] {
@@ -335,9 +355,21 @@ void ApiClient::finish(QNetworkReply *reply, const Request &request,
     const QNetworkReply::NetworkError networkError = reply->error();
 
     Result<QByteArray> result;
-    if (isTransportError(networkError) || (status == 0 && networkError != QNetworkReply::NoError &&
-                                           networkError != QNetworkReply::ProtocolFailure &&
-                                           networkError != QNetworkReply::ProtocolUnknownError)) {
+    std::optional<Error> refusal = ServerTrust::refusal(reply);
+    if (!refusal && m_trust && reply->url().scheme() == QLatin1StringView("https")) {
+        // A connection opened earlier is reused without a handshake; its certificate must
+        // still be the pinned one, or the answer is not believed.
+        const QSslCertificate peer = reply->sslConfiguration().peerCertificate();
+        if (!peer.isNull())
+            refusal = m_trust->check(ServerTrust::originOf(reply->url()), peer);
+    }
+    if (refusal) {
+        // Normally refused during the TLS handshake, before any request byte was sent.
+        result = std::unexpected(std::move(*refusal));
+    } else if (isTransportError(networkError) ||
+               (status == 0 && networkError != QNetworkReply::NoError &&
+                networkError != QNetworkReply::ProtocolFailure &&
+                networkError != QNetworkReply::ProtocolUnknownError)) {
         // No complete answer: the request may or may not have reached the server.
         const QString why = networkError == QNetworkReply::OperationCanceledError
                                 ? QStringLiteral("no answer within %1 ms").arg(m_timeoutMs)

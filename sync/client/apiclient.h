@@ -14,6 +14,8 @@ class QNetworkReply;
 
 namespace Boxoffice::Sync {
 
+class ServerTrust;
+
 using Core::Error;
 using Core::ErrorCode;
 using Core::Result;
@@ -26,6 +28,11 @@ using Core::Result;
 // destroyed (its requests in flight are aborted). A 2xx answer that is not what the call
 // expects (not JSON, a missing or mistyped field, a seat feed that does not add up) fails with
 // BadRequest naming the field. The UI calls these through services; it never builds URLs itself.
+//
+// Over https every connection is checked against the ServerTrust pins (setTrust) before any
+// request byte is sent: an unpinned server fails with UntrustedServer, another certificate than
+// the pinned one with CertificateChanged (details in servertrust.h); neither counts as
+// unreachable. Without a ServerTrust, https uses the system's certificate authorities.
 //
 // Lives on the thread that created it (the GUI thread in the terminal); not thread-safe.
 // Does not own the network access manager, which must outlive it.
@@ -41,6 +48,13 @@ public:
     // "http://127.0.0.1:8480"; paths are appended under /api/v1.
     void setServer(const QUrl &server);
     [[nodiscard]] QUrl server() const { return m_server; }
+    // Whether the server address is https (TLS); plain http is a development setup.
+    [[nodiscard]] bool usesTls() const { return m_server.scheme() == QLatin1StringView("https"); }
+    // The pins every https connection is checked against; not owned, must outlive this client.
+    // Open connections are dropped now and whenever the pins change, so that every later
+    // request is checked in a new handshake.
+    void setTrust(ServerTrust *trust);
+    [[nodiscard]] ServerTrust *trust() const { return m_trust; }
     // The session token sent as "Authorization: Bearer"; empty logs out locally.
     void setToken(const QString &token);
     [[nodiscard]] QString token() const { return m_token; }
@@ -158,6 +172,7 @@ private:
     void setReachable(bool reachable);
 
     QNetworkAccessManager *m_network;
+    ServerTrust *m_trust = nullptr;
     QUrl m_server;
     QString m_token;
     QString m_terminalName;

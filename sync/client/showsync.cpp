@@ -3,6 +3,7 @@
 #include "sync/client/answerreader.h"
 #include "sync/client/clientlogging.h"
 #include "sync/client/seatupdates.h"
+#include "sync/client/servertrust.h"
 
 #include <QElapsedTimer>
 #include <QPointer>
@@ -454,7 +455,10 @@ void ShowSync::Private::openChannel()
             });
     sinceLastMessage.start();
     heartbeatTimer.start();
-    channel->open(client.liveUrl(show));
+    const QUrl url = client.liveUrl(show);
+    if (ServerTrust *trust = client.trust(); trust && url.scheme() == QLatin1StringView("wss"))
+        trust->guard(channel, url); // the pinned certificate only, before the upgrade is sent
+    channel->open(url);
 }
 
 void ShowSync::Private::handleMessage(QWebSocket *from, const QString &text)

@@ -62,6 +62,11 @@ const QList<QStringList> &migrations()
             QStringLiteral("CREATE TABLE sale (id INTEGER PRIMARY KEY CHECK (id = 1),"
                            " sale_json BLOB NOT NULL)"),
         },
+        {
+            // Pinned server certificates (ServerTrust): origin "https://host:port" -> SHA-256.
+            QStringLiteral("CREATE TABLE server_pin (origin TEXT PRIMARY KEY,"
+                           " sha256 BLOB NOT NULL, pinned_ms BIGINT NOT NULL)"),
+        },
     };
     return list;
 }
@@ -526,6 +531,42 @@ Result<> TerminalCache::clearSale()
     if (!ok)
         return std::unexpected(ok.error());
     return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Result<> TerminalCache::savePin(const QString &origin, const QByteArray &sha256, qint64 pinnedMs)
+{
+    auto ok =
+        exec(*m_connection,
+             QStringLiteral("INSERT INTO server_pin (origin, sha256, pinned_ms) VALUES (?, ?, ?)"
+                            " ON CONFLICT (origin) DO UPDATE SET sha256 = excluded.sha256,"
+                            " pinned_ms = excluded.pinned_ms"),
+             {text(origin), blob(sha256), pinnedMs});
+    if (!ok)
+        return std::unexpected(ok.error());
+    return {};
+}
+
+Result<> TerminalCache::removePin(const QString &origin)
+{
+    auto ok = exec(*m_connection, QStringLiteral("DELETE FROM server_pin WHERE origin = ?"),
+                   {text(origin)});
+    if (!ok)
+        return std::unexpected(ok.error());
+    return {};
+}
+
+Result<QHash<QString, QByteArray>> TerminalCache::pins() const
+{
+    auto query = exec(*m_connection, QStringLiteral("SELECT origin, sha256 FROM server_pin"));
+    if (!query)
+        return std::unexpected(query.error());
+    QHash<QString, QByteArray> pins;
+    while ((*query)->next())
+        pins.insert((*query)->value(0).toString(), (*query)->value(1).toByteArray());
+    (*query)->finish();
+    return pins;
 }
 
 } // namespace Boxoffice::Sync

@@ -4,6 +4,7 @@
 #include "sync/client/apitypes.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QString>
 
 #include <memory>
@@ -85,6 +86,12 @@ public:
     [[nodiscard]] Result<> saveSale(const QByteArray &json);
     [[nodiscard]] Result<std::optional<QByteArray>> sale() const;
     [[nodiscard]] Result<> clearSale();
+
+    // Pinned server certificates (ServerTrust): origin -> SHA-256 of the DER certificate.
+    [[nodiscard]] Result<> savePin(const QString &origin, const QByteArray &sha256,
+                                   qint64 pinnedMs);
+    [[nodiscard]] Result<> removePin(const QString &origin);
+    [[nodiscard]] Result<QHash<QString, QByteArray>> pins() const;
 
     // The schema version this build writes (PRAGMA user_version).
     [[nodiscard]] static int schemaVersion();

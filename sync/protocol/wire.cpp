@@ -463,7 +463,7 @@ QJsonObject orderJson(const OrderView &order)
         {QStringLiteral("payments"), payments},
         {QStringLiteral("refunds"), refunds},
         {QStringLiteral("terminal"), order.terminal}};
-    // An order made outside any shift carries no shiftId at all (as refunds do).
+    // Absent when the order was made outside a cash shift.
     if (!order.shiftId.isEmpty())
         json.insert(QStringLiteral("shiftId"), order.shiftId);
     return json;

@@ -168,9 +168,11 @@ ApiServer::ApiServer(BookingEngine &engine, AccountStore &accounts, AuditLog &au
     , m_verifier(std::move(verifier))
     , m_config(std::move(config))
 {
-    m_healthBody =
-        toJson(QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")},
-                           {QStringLiteral("service"), QStringLiteral("boxoffice-server")}});
+    m_healthBody = toJson(
+        QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")},
+                    {QStringLiteral("service"), QStringLiteral("boxoffice-server")},
+                    {QStringLiteral("transport"),
+                     m_config.tls ? QStringLiteral("tls") : QStringLiteral("insecure-http")}});
     connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &ApiServer::handleWebSocket);
 }
 
@@ -200,6 +202,8 @@ void ApiServer::audit(AuditEntry entry)
 Result<quint16> ApiServer::start(const QHostAddress &address, quint16 port)
 {
     auto *tcp = new GuardedTcpServer(m_config.limits, this);
+    if (m_config.tls)
+        tcp->setTlsConfiguration(*m_config.tls);
     connect(tcp, &GuardedTcpServer::connectionRejected, this,
             [](const QHostAddress &peer, const QString &reason) {
                 qCInfo(lcServer).noquote()

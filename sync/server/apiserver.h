@@ -10,6 +10,7 @@
 #include <QHostAddress>
 #include <QPointer>
 #include <QSet>
+#include <QSslConfiguration>
 #include <QThreadPool>
 
 #include <functional>
@@ -34,6 +35,9 @@ struct ServerConfig
     QByteArray paymentSecret;          // HMAC key of payment callbacks; required
     int paymentToleranceSeconds = 300; // callbacks older or newer than this are stale
     ConnectionLimits limits;
+    // HTTPS and WSS with this certificate and key (serverTlsConfiguration()); none: plain HTTP,
+    // which only the --insecure-http development flag asks for. /health reports which.
+    std::optional<QSslConfiguration> tls;
 };
 
 struct PendingReply;

@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QSslCipher>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimerEvent>
 
@@ -438,14 +440,18 @@ private:
 
 // One accepted connection. It is created and wired before QAbstractHttpServer sees it, so its
 // readyRead handler runs before QHttpServer's on every emission and can refuse a request before
-// QHttpServer reads it. QHttpServer reparents the socket and deletes it after it disconnects.
-class GuardedSocket : public QTcpSocket
+// QHttpServer reads it. QHttpServer reparents the socket and deletes it after it disconnects;
+// a TLS connection that never completes its handshake is deleted here.
+//
+// A QSslSocket that is never told to encrypt is a plain TCP socket, so one class serves both:
+// with TLS its readyRead, peek and read see the decrypted stream.
+class GuardedSocket : public QSslSocket
 {
     Q_OBJECT
 
 public:
     GuardedSocket(const ConnectionLimits &limits, GuardedTcpServer *server)
-        : QTcpSocket(server)
+        : QSslSocket(server)
         , m_server(server)
         , m_limits(limits)
         , m_framer(limits)
@@ -460,7 +466,9 @@ public:
         releaseConnection();
     }
 
-    [[nodiscard]] bool start(qintptr descriptor)
+    // Takes over an accepted descriptor. Without `tls` the socket is ready for the HTTP server
+    // at once; with it, the server is handed the socket once the handshake has completed.
+    [[nodiscard]] bool start(qintptr descriptor, const std::optional<QSslConfiguration> &tls)
     {
         if (!setSocketDescriptor(descriptor))
             return false;
@@ -472,12 +480,26 @@ public:
         m_connections = {
             m_readyReadConnection,
             connect(this, &QTcpSocket::bytesWritten, this, &GuardedSocket::handleBytesWritten),
+            connect(this, &QSslSocket::encryptedBytesWritten, this,
+                    &GuardedSocket::handleEncryptedBytesWritten),
             connect(this, &QTcpSocket::disconnected, this, &GuardedSocket::handleDisconnected),
+            connect(this, &QSslSocket::encrypted, this, &GuardedSocket::handleEncrypted),
+            connect(this, &QAbstractSocket::errorOccurred, this, &GuardedSocket::handleError),
         };
-        armTimer();
         m_released = false; // counted by the server from here
+        if (tls) {
+            m_phase = Phase::Handshaking;
+            setSslConfiguration(*tls);
+            m_timerDueMs = m_limits.requestTimeoutMs;
+            m_timer.start(m_limits.requestTimeoutMs, Qt::CoarseTimer, this);
+            startServerEncryption();
+        } else {
+            armTimer();
+        }
         return true;
     }
+
+    [[nodiscard]] bool handshaking() const { return m_phase == Phase::Handshaking; }
 
 protected:
     // QIODevice calls readData() only once a reader has drained the read buffer (QHttpServer
@@ -488,7 +510,7 @@ protected:
     qint64 readData(char *data, qint64 maxSize) override
     {
         m_seenUnread = 0;
-        return QTcpSocket::readData(data, maxSize);
+        return QSslSocket::readData(data, maxSize);
     }
 
     void timerEvent(QTimerEvent *event) override
@@ -500,6 +522,11 @@ protected:
         m_timer.stop();
         const qint64 now = m_clock.elapsed();
         switch (m_phase) {
+        case Phase::Handshaking:
+            timeOut(QStringLiteral("TLS handshake not complete within %1 ms")
+                        .arg(m_limits.requestTimeoutMs));
+            deleteLater();
+            return;
         case Phase::Closing:
             qCDebug(lcGuard) << "aborting" << m_peer << "after the closing grace period";
             abort();
@@ -523,6 +550,7 @@ protected:
 private:
     enum class Phase
     {
+        Handshaking, // TLS: not yet handed to the HTTP server
         Guarding,    // every byte passes the framer first
         HandingOver, // a WebSocket upgrade header is complete; QHttpServer should take it
         HandedOver,  // QHttpServer's QWebSocketServer owns the stream; we only count it
@@ -582,14 +610,63 @@ private:
     {
         if (m_phase == Phase::Guarding)
             m_lastActivityMs = m_clock.elapsed();
-        else if (m_phase == Phase::Closing && m_shutdownPending && bytesToWrite() == 0)
+        else if (m_phase == Phase::Closing && m_shutdownPending && !isEncrypted() &&
+                 nothingToWrite())
             shutdownWriting();
+    }
+
+    // With TLS, bytesWritten() comes when bytes are encrypted, before they leave for the
+    // socket; only this one says the encrypted bytes are out.
+    void handleEncryptedBytesWritten()
+    {
+        if (m_phase == Phase::Closing && m_shutdownPending && nothingToWrite())
+            shutdownWriting();
+    }
+
+    // Nothing left to send: neither plain bytes nor, with TLS, encrypted ones.
+    [[nodiscard]] bool nothingToWrite() const
+    {
+        return bytesToWrite() == 0 && encryptedBytesToWrite() == 0;
     }
 
     void handleDisconnected()
     {
         m_timer.stop();
         releaseConnection();
+        if (m_phase == Phase::Handshaking) {
+            m_phase = Phase::Closing;
+            deleteLater(); // the HTTP server never saw it
+        }
+    }
+
+    void handleEncrypted()
+    {
+        if (m_phase != Phase::Handshaking)
+            return;
+        m_phase = Phase::Guarding;
+        m_timer.stop();
+        m_lastActivityMs = m_clock.elapsed();
+        armTimer();
+        qCDebug(lcGuard) << "TLS session with" << m_peer << "using" << sessionCipher().name();
+        if (m_server)
+            m_server->handOver(this);
+    }
+
+    void handleError(QAbstractSocket::SocketError error)
+    {
+        if (m_phase != Phase::Handshaking)
+            return;
+        const QString reason =
+            error == QAbstractSocket::SslHandshakeFailedError
+                ? QStringLiteral("TLS handshake failed (%1)").arg(errorString())
+                : QStringLiteral("connection failed during the TLS handshake (%1)")
+                      .arg(errorString());
+        m_phase = Phase::Closing;
+        m_timer.stop();
+        report(reason);
+        abort();
+        releaseConnection();
+        deleteLater();
     }
 
     // Answers with an error and makes sure QHttpServer never reads another byte.
@@ -611,7 +688,7 @@ private:
         // once the response is out; the grace timer ends the rest.
         m_shutdownPending = true;
         flush();
-        if (m_shutdownPending && bytesToWrite() == 0)
+        if (m_shutdownPending && nothingToWrite())
             shutdownWriting();
     }
 
@@ -718,7 +795,7 @@ private:
     QBasicTimer m_timer;
     qint64 m_timerDueMs = 0;
     QMetaObject::Connection m_readyReadConnection;
-    std::array<QMetaObject::Connection, 3> m_connections;
+    std::array<QMetaObject::Connection, 6> m_connections;
     bool m_shutdownPending = false; // shut down sending once the error response is flushed
     bool m_released = true;         // until start() succeeds there is nothing to release
 };
@@ -729,6 +806,20 @@ GuardedTcpServer::GuardedTcpServer(ConnectionLimits limits, QObject *parent)
 {}
 
 GuardedTcpServer::~GuardedTcpServer() = default;
+
+void GuardedTcpServer::setTlsConfiguration(const QSslConfiguration &configuration)
+{
+    QSslConfiguration tls = configuration;
+    if (tls.protocol() != QSsl::TlsV1_3 && tls.protocol() != QSsl::TlsV1_3OrLater)
+        tls.setProtocol(QSsl::TlsV1_2OrLater);
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients prove themselves with sessions
+    m_tls = tls;
+}
+
+void GuardedTcpServer::handOver(GuardedSocket *socket)
+{
+    addPendingConnection(socket);
+}
 
 int GuardedTcpServer::openConnections() const
 {
@@ -754,7 +845,7 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
     }
 
     auto *socket = new GuardedSocket(m_limits, this);
-    if (!socket->start(socketDescriptor)) {
+    if (!socket->start(socketDescriptor, m_tls)) {
         qCWarning(lcGuard).noquote()
             << "cannot take over an accepted connection:" << socket->errorString();
         delete socket;
@@ -762,8 +853,10 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
         return;
     }
     ++m_openConnections;
-    // QAbstractHttpServer picks the socket up from here, after our handlers are connected.
-    addPendingConnection(socket);
+    // QAbstractHttpServer picks the socket up from here, after our handlers are connected; a
+    // TLS socket comes once its handshake is done (GuardedSocket::handleEncrypted).
+    if (!socket->handshaking())
+        addPendingConnection(socket);
 }
 
 void GuardedTcpServer::releaseConnection()

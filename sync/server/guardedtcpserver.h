@@ -1,8 +1,11 @@
 #pragma once
 
 #include <QHostAddress>
+#include <QSslConfiguration>
 #include <QString>
 #include <QTcpServer>
+
+#include <optional>
 
 namespace Boxoffice::Sync {
 
@@ -26,6 +29,12 @@ inline constexpr char kCloseAfterResponseProperty[] = "boxoffice.closeAfterRespo
 // (QHttpServer 6.4 buffers whole bodies without limit and has no timeouts or connection cap;
 // DESIGN.md §7). Bind it with QAbstractHttpServer::bind(); it then becomes the HTTP server's
 // child.
+//
+// With a TLS configuration (setTlsConfiguration) every connection first completes a TLS 1.2+
+// handshake within requestTimeoutMs (else it is aborted); only then is it handed to the HTTP
+// server, and everything below applies to the decrypted stream, WebSocket hand-overs (WSS)
+// included. A peer that fails the handshake (plain HTTP on the TLS port, an old protocol) is
+// reported through connectionRejected and closed.
 //
 // Per connection it follows the request framing (header, then exactly Content-Length body
 // bytes, then the next request) without buffering bodies, and:
@@ -57,6 +66,10 @@ public:
     ~GuardedTcpServer() override;
 
     [[nodiscard]] const ConnectionLimits &limits() const { return m_limits; }
+    // Serve TLS with `configuration` (certificate, key; the protocol is raised to TLS 1.2 or
+    // later) on connections accepted from now on. Call before listen().
+    void setTlsConfiguration(const QSslConfiguration &configuration);
+    [[nodiscard]] bool usesTls() const { return m_tls.has_value(); }
     // Accepted connections whose socket is still open (WebSocket hand-overs included).
     [[nodiscard]] int openConnections() const;
 
@@ -70,8 +83,10 @@ protected:
 private:
     friend class GuardedSocket;
     void releaseConnection();
+    void handOver(GuardedSocket *socket);
 
     ConnectionLimits m_limits;
+    std::optional<QSslConfiguration> m_tls;
     int m_openConnections = 0;
 };
 

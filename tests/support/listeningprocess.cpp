@@ -8,7 +8,7 @@ namespace Boxoffice::Test {
 std::optional<quint16> waitUntilListening(QProcess &process, QByteArray &output, int timeoutMs)
 {
     static const QRegularExpression listening(
-        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+        QStringLiteral("listening on https?://127\\.0\\.0\\.1:(\\d+)"));
     const QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
         if (!process.waitForReadyRead(100)) {

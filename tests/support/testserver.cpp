@@ -4,6 +4,7 @@
 
 #include "testpaths.h"
 
+#include <QCryptographicHash>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QNetworkReply>
@@ -12,6 +13,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
+#include <QSslConfiguration>
 #include <QTimer>
 #include <QUuid>
 
@@ -41,7 +43,25 @@ TestServer::~TestServer()
 
 QString TestServer::baseUrl() const
 {
-    return QStringLiteral("http://127.0.0.1:%1/api/v1").arg(m_port);
+    return origin() + QStringLiteral("/api/v1");
+}
+
+QString TestServer::origin() const
+{
+    return QStringLiteral("%1://127.0.0.1:%2")
+        .arg(m_options.tls ? QStringLiteral("https") : QStringLiteral("http"))
+        .arg(m_port);
+}
+
+QString TestServer::fingerprint() const
+{
+    static const QRegularExpression line(
+        QStringLiteral("TLS certificate SHA-256 fingerprint: ([0-9A-F:]{95})"));
+    QString last;
+    auto matches = line.globalMatch(QString::fromUtf8(m_output));
+    while (matches.hasNext())
+        last = matches.next().captured(1);
+    return last;
 }
 
 qint64 TestServer::pid() const
@@ -83,6 +103,8 @@ bool TestServer::startOn(quint16 port, int timeoutMs)
                           QStringLiteral("127.0.0.1:%1").arg(port)};
     if (m_options.demo)
         arguments.append(QStringLiteral("--demo"));
+    if (!m_options.tls)
+        arguments.append(QStringLiteral("--insecure-http"));
     arguments.append(m_options.extraArguments);
     m_process->start(serverBinary(), arguments);
     if (!m_process->waitForStarted(10'000)) {
@@ -196,7 +218,21 @@ HttpReply TestClient::request(const QByteArray &method, const QString &path, con
         request.setRawHeader("Authorization", "Bearer " + m_token.toLatin1());
     for (const auto &[key, value] : headers)
         request.setRawHeader(key, value);
+    if (!m_pinnedDigest.isEmpty()) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setCaCertificates({});
+        request.setSslConfiguration(tls);
+    }
     QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
+    if (!m_pinnedDigest.isEmpty()) {
+        QObject::connect(reply, &QNetworkReply::sslErrors, reply,
+                         [reply, pin = m_pinnedDigest](const QList<QSslError> &errors) {
+                             const QByteArray der =
+                                 reply->sslConfiguration().peerCertificate().toDer();
+                             if (QCryptographicHash::hash(der, QCryptographicHash::Sha256) == pin)
+                                 reply->ignoreSslErrors(errors);
+                         });
+    }
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);

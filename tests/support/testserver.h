@@ -28,6 +28,9 @@ public:
         QString demoPassword = QStringLiteral("demo-password-for-tests");
         QString demoPin = QStringLiteral("246810"); // the demo supervisor's override PIN
         quint16 port = 0;                           // 0: a free port chosen by the system
+        // HTTPS/WSS with the data directory's certificate (or extraArguments' --tls-cert);
+        // false: --insecure-http, the plain HTTP most tests talk.
+        bool tls = false;
     };
 
     TestServer();
@@ -44,7 +47,10 @@ public:
     [[nodiscard]] bool isRunning() const;
 
     [[nodiscard]] quint16 port() const { return m_port; }
-    [[nodiscard]] QString baseUrl() const; // http://127.0.0.1:PORT/api/v1
+    [[nodiscard]] QString baseUrl() const; // http(s)://127.0.0.1:PORT/api/v1
+    [[nodiscard]] QString origin() const;  // http(s)://127.0.0.1:PORT
+    // The certificate fingerprint the last start printed ("AB:CD:..."); empty without TLS.
+    [[nodiscard]] QString fingerprint() const;
     [[nodiscard]] const QString &dataDir() const { return m_dataDir; }
     [[nodiscard]] const Options &options() const { return m_options; }
     [[nodiscard]] QString output() const { return QString::fromUtf8(m_output); }
@@ -123,6 +129,8 @@ public:
     explicit TestClient(QString baseUrl);
 
     void setToken(const QString &token) { m_token = token; }
+    // For https: accept exactly the certificate with this SHA-256 (32 bytes), nothing else.
+    void setPinnedDigest(const QByteArray &sha256) { m_pinnedDigest = sha256; }
     [[nodiscard]] const QString &token() const { return m_token; }
 
     [[nodiscard]] HttpReply request(const QByteArray &method, const QString &path,
@@ -140,6 +148,7 @@ public:
 private:
     QString m_baseUrl;
     QString m_token;
+    QByteArray m_pinnedDigest;
     QNetworkAccessManager m_network;
 };
 

@@ -298,7 +298,9 @@ private slots:
         client.send(request("GET", "/hold"));
         QTRY_COMPARE(server.held.size(), size_t(1));
 
-        const auto serverSockets = server.http.findChildren<QTcpSocket *>();
+        // The accepted connections (each a QSslSocket, which owns a plain QTcpSocket inside).
+        const auto serverSockets =
+            server.guard->findChildren<QTcpSocket *>(Qt::FindDirectChildrenOnly);
         QCOMPARE(serverSockets.size(), 1);
         QSignalSpy serverReadyRead(serverSockets.front(), &QTcpSocket::readyRead);
         const QByteArray next = request("POST", "/echo", QByteArray(3000, 'n'));
