@@ -244,6 +244,16 @@ void ApiClient::setServer(const QUrl &server)
     m_server = server;
 }
 
+void ApiClient::setTerminalName(const QString &name)
+{
+    QString clean = name.trimmed().left(64);
+    for (QChar &c : clean) {
+        if (!c.isLetterOrNumber() && c != u'-' && c != u'_' && c != u'.' && c != u' ')
+            c = u'-';
+    }
+    m_terminalName = clean;
+}
+
 void ApiClient::setTrust(ServerTrust *trust)
 {
     if (m_trust)
@@ -254,16 +264,6 @@ void ApiClient::setTrust(ServerTrust *trust)
         connect(m_trust, &ServerTrust::pinsChanged, this,
                 [this] { m_network->clearConnectionCache(); });
     }
-}
-
-void ApiClient::setTerminalName(const QString &name)
-{
-    QString clean = name.trimmed().left(64);
-    for (QChar &c : clean) {
-        if (!c.isLetterOrNumber() && c != u'-' && c != u'_' && c != u'.' && c != u' ')
-            c = u'-';
-    }
-    m_terminalName = clean;
 }
 
 void ApiClient::setToken(const QString &token)
