@@ -61,6 +61,64 @@ Error badField(const QString &field, const QString &problem)
                        QJsonObject{{QStringLiteral("field"), field}});
 }
 
+// Refuses a body with a field outside `known` (listed in the message).
+Core::Result<> onlyKnownFields(const QJsonObject &body, const QStringList &known)
+{
+    for (auto it = body.constBegin(); it != body.constEnd(); ++it) {
+        if (!known.contains(it.key()))
+            return std::unexpected(
+                badField(it.key().left(64),
+                         QStringLiteral("unknown field (known: %1)").arg(known.join(u", "))));
+    }
+    return {};
+}
+
+// A required id field: letters, digits, '-', '_' or '.'.
+Core::Result<QString> idField(const QJsonObject &body, const QString &name)
+{
+    auto id = Sync::requiredString(body, name, 64);
+    if (!id)
+        return std::unexpected(id.error());
+    if (!isValidId(*id))
+        return std::unexpected(
+            badField(name, QStringLiteral("must be letters, digits, '-', '_' or '.'")));
+    return id;
+}
+
+Core::Result<PaymentInstructions> readPaymentInstructions(const QJsonObject &body)
+{
+    PaymentInstructions read;
+    auto amount =
+        Sync::requiredInteger(body, QStringLiteral("amountCents"), 1, Core::kMaxMinorUnits);
+    if (!amount)
+        return std::unexpected(amount.error());
+    read.amountCents = *amount;
+    auto currency = Sync::requiredString(body, QStringLiteral("currency"), 3);
+    if (!currency)
+        return std::unexpected(currency.error());
+    if (!isCurrencyCode(*currency))
+        return std::unexpected(badField(QStringLiteral("currency"),
+                                        QStringLiteral("must be three capital letters, e.g. CNY")));
+    read.currency = *currency;
+    auto outcome = Sync::optionalString(body, QStringLiteral("outcome"), 16);
+    if (!outcome)
+        return std::unexpected(outcome.error());
+    if (!outcome->isEmpty() && *outcome != QLatin1StringView("approve") &&
+        *outcome != QLatin1StringView("decline"))
+        return std::unexpected(badField(QStringLiteral("outcome"),
+                                        QStringLiteral("must be \"approve\" or \"decline\"")));
+    read.outcome = *outcome;
+    auto delay = Sync::optionalInteger(body, QStringLiteral("delayMs"), 0, kMaxChargeDelayMs);
+    if (!delay)
+        return std::unexpected(delay.error());
+    read.delayMs = *delay;
+    auto deliveries = Sync::optionalInteger(body, QStringLiteral("deliveries"), 1, kMaxDeliveries);
+    if (!deliveries)
+        return std::unexpected(deliveries.error());
+    read.deliveries = *deliveries;
+    return read;
+}
+
 // What the server said, for the log: its result and order status, or its error.
 QString describeAnswer(int httpStatus, const QJsonObject &answer, const QString &networkError)
 {
@@ -119,6 +177,19 @@ bool AcquirerSimulator::approves(const QString &outcome) const
     if (m_options.declineAll)
         return false;
     return QRandomGenerator::global()->generateDouble() >= m_options.declineRate;
+}
+
+AcquirerSimulator::Charge AcquirerSimulator::prepared(const PaymentInstructions &instructions,
+                                                      qint64 nowMs) const
+{
+    Charge charge;
+    charge.amountCents = instructions.amountCents;
+    charge.currency = instructions.currency;
+    charge.approve = approves(instructions.outcome);
+    charge.delayMs = int(instructions.delayMs.value_or(m_options.delayMs));
+    charge.deliveries = int(instructions.deliveries.value_or(m_options.deliveries));
+    charge.createdMs = nowMs;
+    return charge;
 }
 
 AcquirerSimulator::~AcquirerSimulator()
@@ -246,44 +317,18 @@ void AcquirerSimulator::createCharge(const QHttpServerRequest &request, QTcpSock
     auto body = Sync::parseObject(request.body());
     if (!body)
         return fail(body.error());
-    static const QSet<QString> kFields{QStringLiteral("orderId"),  QStringLiteral("amountCents"),
-                                       QStringLiteral("currency"), QStringLiteral("outcome"),
-                                       QStringLiteral("delayMs"),  QStringLiteral("deliveries")};
-    for (auto it = body->constBegin(); it != body->constEnd(); ++it) {
-        if (!kFields.contains(it.key()))
-            return fail(badField(it.key().left(64),
-                                 QStringLiteral("unknown field (known: orderId, amountCents, "
-                                                "currency, outcome, delayMs, deliveries)")));
-    }
-    auto order = Sync::requiredString(*body, QStringLiteral("orderId"), 64);
+    if (auto known =
+            onlyKnownFields(*body, {QStringLiteral("orderId"), QStringLiteral("amountCents"),
+                                    QStringLiteral("currency"), QStringLiteral("outcome"),
+                                    QStringLiteral("delayMs"), QStringLiteral("deliveries")});
+        !known)
+        return fail(known.error());
+    auto order = idField(*body, QStringLiteral("orderId"));
     if (!order)
         return fail(order.error());
-    if (!isValidId(*order))
-        return fail(badField(QStringLiteral("orderId"),
-                             QStringLiteral("must be letters, digits, '-', '_' or '.'")));
-    auto amount =
-        Sync::requiredInteger(*body, QStringLiteral("amountCents"), 1, Core::kMaxMinorUnits);
-    if (!amount)
-        return fail(amount.error());
-    auto currency = Sync::requiredString(*body, QStringLiteral("currency"), 3);
-    if (!currency)
-        return fail(currency.error());
-    if (!isCurrencyCode(*currency))
-        return fail(badField(QStringLiteral("currency"),
-                             QStringLiteral("must be three capital letters, e.g. CNY")));
-    auto outcome = Sync::optionalString(*body, QStringLiteral("outcome"), 16);
-    if (!outcome)
-        return fail(outcome.error());
-    if (!outcome->isEmpty() && *outcome != QLatin1StringView("approve") &&
-        *outcome != QLatin1StringView("decline"))
-        return fail(badField(QStringLiteral("outcome"),
-                             QStringLiteral("must be \"approve\" or \"decline\"")));
-    auto delay = Sync::optionalInteger(*body, QStringLiteral("delayMs"), 0, kMaxChargeDelayMs);
-    if (!delay)
-        return fail(delay.error());
-    auto deliveries = Sync::optionalInteger(*body, QStringLiteral("deliveries"), 1, kMaxDeliveries);
-    if (!deliveries)
-        return fail(deliveries.error());
+    auto instructions = readPaymentInstructions(*body);
+    if (!instructions)
+        return fail(instructions.error());
     if (m_pending >= m_options.maxPendingCharges)
         return fail(Error::make(ErrorCode::Overloaded,
                                 QStringLiteral("%1 charges are waiting for their callbacks; "
@@ -291,16 +336,10 @@ void AcquirerSimulator::createCharge(const QHttpServerRequest &request, QTcpSock
                                     .arg(m_pending)));
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    Charge charge;
+    Charge charge = prepared(*instructions, now);
     charge.payment = Core::PaymentId(Core::newSortableId(u"PAYSIM_", now));
     charge.order = Core::OrderId(*order);
-    charge.amountCents = *amount;
-    charge.currency = *currency;
-    charge.approve = approves(*outcome);
     charge.callbackUrl = m_callbackUrl;
-    charge.delayMs = int(delay->value_or(m_options.delayMs));
-    charge.deliveries = int(deliveries->value_or(m_options.deliveries));
-    charge.createdMs = now;
     charge.callbackBody = Sync::toJson(
         QJsonObject{{QStringLiteral("paymentId"), charge.payment.value()},
                     {QStringLiteral("orderId"), charge.order.value()},
@@ -351,52 +390,22 @@ void AcquirerSimulator::createRefund(const QHttpServerRequest &request, QTcpSock
     auto body = Sync::parseObject(request.body());
     if (!body)
         return fail(body.error());
-    static const QSet<QString> kFields{QStringLiteral("refundId"),    QStringLiteral("paymentId"),
-                                       QStringLiteral("amountCents"), QStringLiteral("currency"),
-                                       QStringLiteral("outcome"),     QStringLiteral("delayMs"),
-                                       QStringLiteral("deliveries")};
-    for (auto it = body->constBegin(); it != body->constEnd(); ++it) {
-        if (!kFields.contains(it.key()))
-            return fail(badField(it.key().left(64),
-                                 QStringLiteral("unknown field (known: refundId, paymentId, "
-                                                "amountCents, currency, outcome, delayMs, "
-                                                "deliveries)")));
-    }
-    auto refundId = Sync::requiredString(*body, QStringLiteral("refundId"), 64);
+    if (auto known =
+            onlyKnownFields(*body, {QStringLiteral("refundId"), QStringLiteral("paymentId"),
+                                    QStringLiteral("amountCents"), QStringLiteral("currency"),
+                                    QStringLiteral("outcome"), QStringLiteral("delayMs"),
+                                    QStringLiteral("deliveries")});
+        !known)
+        return fail(known.error());
+    auto refundId = idField(*body, QStringLiteral("refundId"));
     if (!refundId)
         return fail(refundId.error());
-    if (!isValidId(*refundId))
-        return fail(badField(QStringLiteral("refundId"),
-                             QStringLiteral("must be letters, digits, '-', '_' or '.'")));
-    auto payment = Sync::requiredString(*body, QStringLiteral("paymentId"), 64);
+    auto payment = idField(*body, QStringLiteral("paymentId"));
     if (!payment)
         return fail(payment.error());
-    if (!isValidId(*payment))
-        return fail(badField(QStringLiteral("paymentId"),
-                             QStringLiteral("must be letters, digits, '-', '_' or '.'")));
-    auto amount =
-        Sync::requiredInteger(*body, QStringLiteral("amountCents"), 1, Core::kMaxMinorUnits);
-    if (!amount)
-        return fail(amount.error());
-    auto currency = Sync::requiredString(*body, QStringLiteral("currency"), 3);
-    if (!currency)
-        return fail(currency.error());
-    if (!isCurrencyCode(*currency))
-        return fail(badField(QStringLiteral("currency"),
-                             QStringLiteral("must be three capital letters, e.g. CNY")));
-    auto outcome = Sync::optionalString(*body, QStringLiteral("outcome"), 16);
-    if (!outcome)
-        return fail(outcome.error());
-    if (!outcome->isEmpty() && *outcome != QLatin1StringView("approve") &&
-        *outcome != QLatin1StringView("decline"))
-        return fail(badField(QStringLiteral("outcome"),
-                             QStringLiteral("must be \"approve\" or \"decline\"")));
-    auto delay = Sync::optionalInteger(*body, QStringLiteral("delayMs"), 0, kMaxChargeDelayMs);
-    if (!delay)
-        return fail(delay.error());
-    auto deliveries = Sync::optionalInteger(*body, QStringLiteral("deliveries"), 1, kMaxDeliveries);
-    if (!deliveries)
-        return fail(deliveries.error());
+    auto instructions = readPaymentInstructions(*body);
+    if (!instructions)
+        return fail(instructions.error());
     const QString key = refundKey(*refundId);
     if (const auto known = m_charges.constFind(key);
         known != m_charges.cend() && known->deliveriesDone < known->deliveries)
@@ -409,18 +418,12 @@ void AcquirerSimulator::createRefund(const QHttpServerRequest &request, QTcpSock
                                     .arg(m_pending)));
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    Charge refund;
+    Charge refund = prepared(*instructions, now);
     refund.refund = true;
     refund.refundId = *refundId;
     refund.acquirerRefundId = Core::newSortableId(u"PAYSIM_R_", now);
     refund.callbackUrl = m_refundCallbackUrl;
     refund.payment = Core::PaymentId(*payment);
-    refund.amountCents = *amount;
-    refund.currency = *currency;
-    refund.approve = approves(*outcome);
-    refund.delayMs = int(delay->value_or(m_options.delayMs));
-    refund.deliveries = int(deliveries->value_or(m_options.deliveries));
-    refund.createdMs = now;
     refund.callbackBody = Sync::toJson(
         QJsonObject{{QStringLiteral("refundId"), refund.refundId},
                     {QStringLiteral("paymentId"), refund.payment.value()},

@@ -14,6 +14,7 @@
 #include <QUrl>
 
 #include <deque>
+#include <optional>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -23,6 +24,16 @@ namespace Boxoffice::App {
 // What one charge may ask for, and what the simulator keeps; requests beyond are refused.
 inline constexpr int kMaxChargeDelayMs = 600'000; // 10 minutes
 inline constexpr int kMaxDeliveries = 10;
+
+// What charges and refunds both carry: the money, and how the simulated acquirer answers.
+struct PaymentInstructions
+{
+    qint64 amountCents = 0;
+    QString currency;
+    QString outcome; // "approve", "decline" or "" (the simulator's settings decide)
+    std::optional<qint64> delayMs;
+    std::optional<qint64> deliveries;
+};
 inline constexpr int kMaxPendingChargesLimit = 100'000;
 
 struct SimulatorOptions
@@ -146,6 +157,8 @@ private:
     [[nodiscard]] static QString refundKey(const QString &refund);
     // Draws approve/decline for a request that did not choose ("approve", "decline" or empty).
     [[nodiscard]] bool approves(const QString &outcome) const;
+    // A charge or refund with the money and answer of `instructions`, the defaults filled in.
+    [[nodiscard]] Charge prepared(const PaymentInstructions &instructions, qint64 nowMs) const;
 
     // `key` names a charge or refund in m_charges.
     void deliver(const QString &key, int delivery, int attempt);

@@ -970,6 +970,43 @@ Result<QString> textParameter(const QUrlQuery &query, const QString &name, int m
     return value;
 }
 
+// Reads a request's query parameters in turn and keeps the first problem, so a handler reads all
+// of them and checks once; absent parameters take their defaults.
+class QueryReader
+{
+public:
+    explicit QueryReader(QUrlQuery query)
+        : m_query(std::move(query))
+    {}
+
+    QString text(const QString &name, int maxLength)
+    {
+        return take(textParameter(m_query, name, maxLength), QString());
+    }
+    std::optional<qint64> time(const QString &name)
+    {
+        return take(timeParameter(m_query, name), std::optional<qint64>());
+    }
+    qint64 integer(const QString &name, qint64 min, qint64 max, qint64 fallback)
+    {
+        return take(integerParameter(m_query, name, min, max, fallback), fallback);
+    }
+    [[nodiscard]] const std::optional<Error> &error() const { return m_error; }
+
+private:
+    template <class T> T take(Result<T> value, T otherwise)
+    {
+        if (value)
+            return std::move(*value);
+        if (!m_error)
+            m_error = value.error();
+        return otherwise;
+    }
+
+    QUrlQuery m_query;
+    std::optional<Error> m_error;
+};
+
 } // namespace
 
 QString ApiServer::terminalOf(const Call &call)
@@ -1160,41 +1197,19 @@ void ApiServer::searchOrders(Call &call)
 
 void ApiServer::auditRecords(Call &call)
 {
-    const QUrlQuery query = call.request.query();
+    QueryReader query(call.request.query());
     AuditQuery filter;
-    auto actor = textParameter(query, QStringLiteral("actor"), 64);
-    if (!actor)
-        return call.error(actor.error());
-    filter.actor = *actor;
-    auto action = textParameter(query, QStringLiteral("action"), 64);
-    if (!action)
-        return call.error(action.error());
-    filter.actionPrefix = *action;
-    auto subject = textParameter(query, QStringLiteral("subject"), 128);
-    if (!subject)
-        return call.error(subject.error());
-    filter.subject = *subject;
-    auto terminal = textParameter(query, QStringLiteral("terminal"), 64);
-    if (!terminal)
-        return call.error(terminal.error());
-    filter.terminal = *terminal;
-    auto from = timeParameter(query, QStringLiteral("from"));
-    if (!from)
-        return call.error(from.error());
-    filter.fromMs = *from;
-    auto to = timeParameter(query, QStringLiteral("to"));
-    if (!to)
-        return call.error(to.error());
-    filter.toMs = *to;
-    auto before = integerParameter(query, QStringLiteral("beforeId"), 1,
-                                   std::numeric_limits<qint64>::max(), 0);
-    if (!before)
-        return call.error(before.error());
-    filter.beforeId = *before;
-    auto limit = integerParameter(query, QStringLiteral("limit"), 1, 500, 100);
-    if (!limit)
-        return call.error(limit.error());
-    filter.limit = static_cast<int>(*limit);
+    filter.actor = query.text(QStringLiteral("actor"), 64);
+    filter.actionPrefix = query.text(QStringLiteral("action"), 64);
+    filter.subject = query.text(QStringLiteral("subject"), 128);
+    filter.terminal = query.text(QStringLiteral("terminal"), 64);
+    filter.fromMs = query.time(QStringLiteral("from"));
+    filter.toMs = query.time(QStringLiteral("to"));
+    filter.beforeId =
+        query.integer(QStringLiteral("beforeId"), 1, std::numeric_limits<qint64>::max(), 0);
+    filter.limit = static_cast<int>(query.integer(QStringLiteral("limit"), 1, 500, 100));
+    if (query.error())
+        return call.error(*query.error());
     auto page = m_audit.find(filter);
     if (!page)
         return call.error(page.error());
@@ -1271,23 +1286,14 @@ void ApiServer::currentShift(Call &call)
 void ApiServer::listShifts(Call &call)
 {
     const QUrlQuery query = call.request.query();
+    QueryReader reader(query);
     ShiftFilter filter;
-    auto user = textParameter(query, QStringLiteral("userId"), 64);
-    if (!user)
-        return call.error(user.error());
-    filter.user = *user;
-    auto terminal = textParameter(query, QStringLiteral("terminal"), 64);
-    if (!terminal)
-        return call.error(terminal.error());
-    filter.terminal = *terminal;
-    auto from = timeParameter(query, QStringLiteral("from"));
-    if (!from)
-        return call.error(from.error());
-    filter.fromMs = *from;
-    auto to = timeParameter(query, QStringLiteral("to"));
-    if (!to)
-        return call.error(to.error());
-    filter.toMs = *to;
+    filter.user = reader.text(QStringLiteral("userId"), 64);
+    filter.terminal = reader.text(QStringLiteral("terminal"), 64);
+    filter.fromMs = reader.time(QStringLiteral("from"));
+    filter.toMs = reader.time(QStringLiteral("to"));
+    if (reader.error())
+        return call.error(*reader.error());
     if (query.hasQueryItem(QStringLiteral("status"))) {
         const QString status = query.queryItemValue(QStringLiteral("status"));
         if (status != QLatin1StringView("OPEN") && status != QLatin1StringView("CLOSED"))
@@ -1666,20 +1672,15 @@ void ApiServer::listHolds(Call &call)
         return call.error(ErrorCode::BadRequest,
                           QStringLiteral("showId must be 1-64 letters, digits, '-', '_' or '.'"));
     constexpr qint64 kMaxAgeSeconds = 366LL * 24 * 3600;
-    qint64 olderThan = 0;
-    if (query.hasQueryItem(QStringLiteral("olderThanSeconds"))) {
-        bool ok = false;
-        olderThan = query.queryItemValue(QStringLiteral("olderThanSeconds")).toLongLong(&ok);
-        if (!ok || olderThan < 0 || olderThan > kMaxAgeSeconds)
-            return call.error(ErrorCode::BadRequest,
-                              QStringLiteral("olderThanSeconds must be a whole number from 0 to %1")
-                                  .arg(kMaxAgeSeconds));
-    }
+    auto olderThan =
+        integerParameter(query, QStringLiteral("olderThanSeconds"), 0, kMaxAgeSeconds, 0);
+    if (!olderThan)
+        return call.error(olderThan.error());
     auto state = m_engine.showState(ShowId(show));
     if (!state)
         return call.error(state.error());
     constexpr int kMaxHoldsListed = 1000;
-    auto holds = m_engine.activeHolds(ShowId(show), m_engine.clock().nowMs() - olderThan * 1000,
+    auto holds = m_engine.activeHolds(ShowId(show), m_engine.clock().nowMs() - *olderThan * 1000,
                                       kMaxHoldsListed);
     if (!holds)
         return call.error(holds.error());
