@@ -253,6 +253,13 @@ private slots:
         QCOMPARE(verify(sold->tickets[0].qrPayload), QStringLiteral("REVOKED"));
         auto *money = page->findChild<QLabel *>(QStringLiteral("orderMoney"));
         QVERIFY2(money->text().contains(refund.id.value()), qPrintable(money->text()));
+        // The results row follows too: one valid ticket of three is left.
+        QCOMPARE(page->results()->hits().first().validTicketCount, 1);
+        QCOMPARE(page->results()
+                     ->index(0, Gui::OrderSearchModel::TicketsColumn)
+                     .data(Qt::DisplayRole)
+                     .toString(),
+                 QStringLiteral("1 of 3"));
         snap(window.openSupervisor(), QStringLiteral("supervisor-orders"));
     }
 

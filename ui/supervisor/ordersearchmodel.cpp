@@ -4,6 +4,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace Boxoffice::Gui {
 
 namespace {
@@ -22,6 +24,20 @@ void OrderSearchModel::setHits(QList<Sync::OrderSearchHit> hits)
     beginResetModel();
     m_hits = std::move(hits);
     endResetModel();
+}
+
+void OrderSearchModel::refresh(const Sync::OrderInfo &order)
+{
+    for (qsizetype row = 0; row < m_hits.size(); ++row) {
+        Sync::OrderSearchHit &hit = m_hits[row];
+        if (hit.order != order.id)
+            continue;
+        hit.status = order.status;
+        hit.validTicketCount = int(std::count_if(
+            order.tickets.cbegin(), order.tickets.cend(),
+            [](const Sync::TicketInfo &t) { return t.status == QLatin1StringView("VALID"); }));
+        emit dataChanged(index(int(row), 0), index(int(row), ColumnCount - 1));
+    }
 }
 
 int OrderSearchModel::rowCount(const QModelIndex &parent) const

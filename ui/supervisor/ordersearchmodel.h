@@ -29,6 +29,8 @@ public:
 
     void setHits(QList<Sync::OrderSearchHit> hits);
     [[nodiscard]] const QList<Sync::OrderSearchHit> &hits() const { return m_hits; }
+    // Brings the row of `order` (if listed) up to date after a refund, void or exchange.
+    void refresh(const Sync::OrderInfo &order);
 
     [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] int columnCount(const QModelIndex &parent = {}) const override;

@@ -205,6 +205,7 @@ void OrderSearchPage::showOrder(const Core::OrderId &order)
                 tr("Order %1 could not be read: %2").arg(order.value(), info.error().message));
             return;
         }
+        m_model->refresh(*info);
         display(*info);
     });
 }
