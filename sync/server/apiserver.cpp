@@ -1411,8 +1411,8 @@ Result<QList<TicketCode>> ticketCodes(const QJsonObject &body, bool required)
 
 QJsonObject moneyDetail(const Requester &by, const QString &reason, const AuditStates &states)
 {
-    QJsonObject detail{{QStringLiteral("terminal"), by.terminal},
-                       {QStringLiteral("reason"), reason},
+    // The terminal has its own column (AuditEntry::terminal); it is not repeated here.
+    QJsonObject detail{{QStringLiteral("reason"), reason},
                        {QStringLiteral("before"), states.before},
                        {QStringLiteral("after"), states.after}};
     if (!by.authorizedBy.isEmpty())
