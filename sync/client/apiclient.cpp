@@ -1165,4 +1165,35 @@ void ApiClient::dayReport(const QString &date, QObject *context, Callback<DayRep
          });
 }
 
+// --- Kiosks ----------------------------------------------------------------------------------
+
+void ApiClient::cancelOrder(const OrderId &order, QObject *context, Callback<> done)
+{
+    send({.verb = "POST",
+          .path = QStringLiteral("/orders/%1/cancel").arg(encodedId(order.value())),
+          .body = toJson(QJsonObject{})},
+         context, [done = std::move(done)](const Result<QByteArray> &answer) {
+             if (!answer)
+                 return done(std::unexpected(answer.error()));
+             done({});
+         });
+}
+
+void ApiClient::unlockKiosk(const QString &supervisor, const QString &pin, QObject *context,
+                            Callback<KioskUnlock> done)
+{
+    const QJsonObject body{{QStringLiteral("supervisor"), supervisor},
+                           {QStringLiteral("pin"), pin}};
+    send({.verb = "POST", .path = QStringLiteral("/kiosk/unlock"), .body = toJson(body)}, context,
+         [done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<KioskUnlock>(
+                 answer, QStringLiteral("POST /kiosk/unlock"), [](AnswerReader &json) {
+                     KioskUnlock unlock;
+                     unlock.supervisor = json.string(QStringLiteral("supervisor"), 64);
+                     unlock.unlockedMs = json.optionalTime(QStringLiteral("unlockedAt"));
+                     return unlock;
+                 }));
+         });
+}
+
 } // namespace Boxoffice::Sync

@@ -148,6 +148,15 @@ public:
     // `date` is YYYY-MM-DD.
     void dayReport(const QString &date, QObject *context, Callback<DayReport> done);
 
+    // --- Kiosks (docs/kiosk-and-door-api.md) -------------------------------------------------
+    // Cancels an unpaid order: its hold is released and its seats are AVAILABLE at once.
+    // Cancelling a cancelled order again succeeds; a paid order fails with CONFLICT.
+    void cancelOrder(const Core::OrderId &order, QObject *context, Callback<> done);
+    // A supervisor ends kiosk mode with a PIN; wrong credentials (or not a supervisor) fail
+    // with BAD_CREDENTIALS.
+    void unlockKiosk(const QString &supervisor, const QString &pin, QObject *context,
+                     Callback<KioskUnlock> done);
+
 signals:
     // The server started or stopped answering (edge-triggered).
     void reachabilityChanged(bool reachable);

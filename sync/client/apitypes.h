@@ -409,4 +409,13 @@ struct DayReport
     DayReportLine total;
 };
 
+// --- Kiosks (docs/kiosk-and-door-api.md) ---------------------------------------------------
+
+// A supervisor's unlock of a kiosk (POST /kiosk/unlock).
+struct KioskUnlock
+{
+    QString supervisor;
+    qint64 unlockedMs = 0;
+};
+
 } // namespace Boxoffice::Sync
