@@ -116,6 +116,11 @@ void SaleController::setStage(Stage stage)
         return;
     qCInfo(lcSale).noquote() << "sale:" << stageName(m_stage) << "->" << stageName(stage);
     m_stage = stage;
+    if (m_abandonPending && !m_requestInFlight &&
+        (stage == Stage::Idle || stage == Stage::Held || stage == Stage::AwaitingPayment)) {
+        // The answer abandon() waited for is in: give the seats back once the stage is told.
+        QMetaObject::invokeMethod(this, &SaleController::abandon, Qt::QueuedConnection);
+    }
     const bool counting = deadlineMs() > 0 && stage != Stage::Completed && stage != Stage::Idle;
     if (counting && !m_tick.isActive())
         m_tick.start();
@@ -304,6 +309,107 @@ void SaleController::finish()
     if (m_stage != Stage::Completed)
         return;
     resetToIdle();
+}
+
+void SaleController::abandon()
+{
+    if (m_requestInFlight && m_stage != Stage::Idle) {
+        m_abandonPending = true;
+        return;
+    }
+    switch (m_stage) {
+    case Stage::Idle:
+        m_abandonPending = false;
+        m_model.clearSelection();
+        emit abandoned();
+        return;
+    case Stage::Holding:
+    case Stage::Ordering:
+        m_abandonPending = true; // done when the hold or the order arrives (setStage)
+        return;
+    case Stage::Paying:
+    case Stage::Completed:
+        m_abandonPending = false;
+        return; // money was recorded: the sale goes on
+    case Stage::Held:
+    case Stage::AwaitingPayment:
+    case Stage::CardPending:
+        giveBack();
+        return;
+    }
+}
+
+void SaleController::giveBack()
+{
+    m_abandonPending = false;
+    m_poll.stop();
+    if (!m_order && !m_hold) {
+        resetToIdle();
+        emit abandoned();
+        return;
+    }
+    const qint64 expiry = deadlineMs();
+    m_requestInFlight = true;
+    const auto done = [this, expiry](Result<> answer) {
+        m_requestInFlight = false;
+        handleGivenBack(answer, expiry);
+        resetToIdle();
+        emit abandoned();
+    };
+    if (m_order)
+        m_client.cancelOrder(m_order->id, this, done);
+    else
+        m_client.releaseHold(m_hold->id, this, done);
+}
+
+void SaleController::handleGivenBack(const Result<> &answer, qint64 expiryMs)
+{
+    if (answer)
+        return;
+    const ErrorCode code = answer.error().code;
+    if (code == ErrorCode::HoldExpired || code == ErrorCode::HoldReleased ||
+        code == ErrorCode::OrderExpired)
+        return; // given back already
+    if (code == ErrorCode::Unreachable && expiryMs > 0) {
+        emit problem(tr("The server did not answer; the seats will be released by themselves "
+                        "at %1.")
+                         .arg(QDateTime::fromMSecsSinceEpoch(expiryMs).toLocalTime().toString(
+                             QStringLiteral("HH:mm:ss"))));
+        return;
+    }
+    qCWarning(lcSale).noquote() << "giving the seats back failed:" << answer.error().message;
+    emit problem(describe(answer.error()));
+}
+
+void SaleController::abandonSavedSale()
+{
+    auto saved = m_cache.sale();
+    if (!saved) {
+        emit problem(describe(saved.error()));
+        return;
+    }
+    if (!*saved)
+        return;
+    const QJsonObject json = QJsonDocument::fromJson(**saved).object();
+    const QJsonObject hold = json.value(QStringLiteral("hold")).toObject();
+    const Core::HoldId holdId(hold.value(QStringLiteral("holdId")).toString());
+    const Core::OrderId orderId(json.value(QStringLiteral("orderId")).toString());
+    const qint64 expiry = hold.value(QStringLiteral("expiryMs")).toInteger();
+    qCInfo(lcSale).noquote() << "giving back the sale left by the last run: hold" << holdId.value()
+                             << "order" << orderId.value();
+    const auto done = [this, expiry](Result<> answer) {
+        handleGivenBack(answer, expiry);
+        if (auto cleared = m_cache.clearSale(); !cleared)
+            qCWarning(lcSale).noquote()
+                << "could not clear the saved sale:" << cleared.error().message;
+        emit abandoned();
+    };
+    if (!orderId.isEmpty())
+        m_client.cancelOrder(orderId, this, done);
+    else if (!holdId.isEmpty())
+        m_client.releaseHold(holdId, this, done);
+    else
+        done({});
 }
 
 void SaleController::resetToIdle()
@@ -555,6 +661,12 @@ QString SaleController::describe(const Core::Error &error) const
         return tr("The session has ended. Log in again.");
     case ErrorCode::Forbidden:
         return tr("This user may not do that.");
+    case ErrorCode::RateLimited: {
+        const int wait = error.details.value(QStringLiteral("retryAfterSeconds")).toInt();
+        return wait > 0 ? tr("Too many requests just now. Please wait %n second(s) and try again.",
+                             nullptr, wait)
+                        : tr("Too many requests just now. Please wait a moment and try again.");
+    }
     default:
         return error.message.isEmpty() ? QString::fromLatin1(errorCodeInfo(error.code).wireName)
                                        : error.message;

@@ -78,6 +78,19 @@ public:
     // The show of a sale saved by an earlier run, if any (the terminal opens it first).
     [[nodiscard]] std::optional<Core::ShowId> savedSaleShow() const;
 
+    // Gives the seats back at once for a customer who walked away (the self-service kiosk):
+    // the unpaid order is cancelled on the server (its hold with it), or the hold released,
+    // and the sale returns to Idle; abandoned() follows the server's answer. While the hold
+    // or the order is on its way, this happens as soon as it arrives. While a card charge is
+    // pending the order is cancelled too: a charge approved after that is refunded by the
+    // server, never sold. Ignored once money was recorded (Paying, Completed).
+    void abandon();
+    // Gives back the seats of a sale saved by an earlier run without resuming it (a kiosk
+    // that restarts after a crash has lost its customer): cancels the saved order or
+    // releases the saved hold, then forgets the sale. abandoned() follows; nothing happens
+    // (and nothing is emitted) when no sale was saved.
+    void abandonSavedSale();
+
 signals:
     void stageChanged(Stage stage);
     void holdPlaced(const Sync::HoldInfo &hold);
@@ -93,6 +106,9 @@ signals:
     void problem(const QString &message);
     // Ticks once a second while something is held.
     void countdown(qint64 secondsLeft);
+    // abandon() or abandonSavedSale() is done: the seats are given back (or, when the server
+    // could not be reached, problem() said when they are released by themselves).
+    void abandoned();
 
 private:
     void setStage(Stage stage);
@@ -109,6 +125,8 @@ private:
     void applyOrder(const OrderInfo &order);
     void loseSeats(const QString &message);
     void resetToIdle();
+    void giveBack();
+    void handleGivenBack(const Result<> &answer, qint64 expiryMs);
     void save();
     [[nodiscard]] std::vector<int> seatIndexes(const QList<Core::SeatId> &seats) const;
     [[nodiscard]] QString describe(const Core::Error &error) const;
@@ -131,6 +149,8 @@ private:
     Core::PaymentId m_cardPayment;
     qint64 m_cardStartedMs = 0;
     bool m_warned = false;
+    // abandon() was asked while a request was on its way.
+    bool m_abandonPending = false;
     QTimer m_tick;
     QTimer m_poll;
 };
