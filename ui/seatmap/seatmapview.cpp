@@ -13,6 +13,7 @@
 #include <QPainterPath>
 #include <QTextOption>
 #include <QToolTip>
+#include <QTouchEvent>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -812,7 +813,90 @@ bool SeatMapView::event(QEvent *event)
         }
         return true;
     }
+    if (m_touchNavigation &&
+        (event->type() == QEvent::TouchBegin || event->type() == QEvent::TouchUpdate ||
+         event->type() == QEvent::TouchEnd || event->type() == QEvent::TouchCancel))
+        return handleTouch(static_cast<QTouchEvent *>(event));
     return QWidget::event(event);
+}
+
+void SeatMapView::setTouchNavigation(bool enabled)
+{
+    m_touchNavigation = enabled;
+    setAttribute(Qt::WA_AcceptTouchEvents, enabled);
+}
+
+bool SeatMapView::handleTouch(QTouchEvent *event)
+{
+    const QList<QEventPoint> &points = event->points();
+    event->accept();
+    if (points.isEmpty())
+        return true;
+    switch (event->type()) {
+    case QEvent::TouchBegin:
+        m_touchMoved = false;
+        m_touchStart = points.constFirst().position();
+        m_pressCentre = m_centre;
+        m_pinchDistance = 0;
+        setHovered(-1);
+        break;
+    case QEvent::TouchUpdate:
+        if (points.size() >= 2) {
+            const QPointF a = points[0].position();
+            const QPointF b = points[1].position();
+            const QPointF middle = (a + b) / 2;
+            const double distance = QLineF(a, b).length();
+            if (m_pinchDistance <= 0) {
+                m_pinchDistance = std::max(distance, 1.0);
+                m_pinchScale = m_scale;
+                m_pinchVenue = toVenue(middle);
+                m_touchMoved = true;
+                break;
+            }
+            // Zoom by the change of the fingers' distance and keep the venue point that was
+            // between them between them.
+            const double before = m_scale;
+            m_scale = std::clamp(m_pinchScale * distance / m_pinchDistance, minScale(), maxScale());
+            m_centre = m_pinchVenue - (middle - QPointF(width() / 2.0, height() / 2.0)) / m_scale;
+            m_fitted = false;
+            update();
+            if (m_scale != before)
+                emit zoomChanged(m_scale);
+        } else if (m_pinchDistance <= 0) {
+            // One finger drags; after a pinch, the finger left behind does not.
+            const QPointF pos = points.constFirst().position();
+            if (!m_touchMoved &&
+                (pos - m_touchStart).manhattanLength() >= QApplication::startDragDistance())
+                m_touchMoved = true;
+            if (m_touchMoved)
+                setVenueCentre(m_pressCentre - (pos - m_touchStart) / m_scale);
+        }
+        break;
+    case QEvent::TouchEnd:
+        if (!m_touchMoved && points.size() == 1)
+            tapAt(points.constFirst().position().toPoint());
+        m_pinchDistance = 0;
+        m_touchMoved = false;
+        break;
+    default: // TouchCancel
+        m_pinchDistance = 0;
+        m_touchMoved = false;
+        break;
+    }
+    return true;
+}
+
+void SeatMapView::tapAt(QPoint pos)
+{
+    if (detail() == Detail::Venue) {
+        zoomTo(kSectionFromPx * 2.5 / m_pitch, pos);
+        return;
+    }
+    const int seat = seatAt(pos);
+    if (seat >= 0) {
+        toggleSeat(seat);
+        setCurrentSeat(seat);
+    }
 }
 
 void SeatMapView::wheelEvent(QWheelEvent *event)
@@ -885,15 +969,7 @@ void SeatMapView::mouseReleaseEvent(QMouseEvent *event)
     case Drag::None:
         break;
     case Drag::Pending:
-        if (detail() == Detail::Venue) {
-            zoomTo(kSectionFromPx * 2.5 / m_pitch, pos);
-        } else {
-            const int seat = seatAt(pos);
-            if (seat >= 0) {
-                toggleSeat(seat);
-                setCurrentSeat(seat);
-            }
-        }
+        tapAt(pos);
         break;
     case Drag::Pan:
         unsetCursor();

@@ -14,6 +14,8 @@
 #include <memory>
 #include <vector>
 
+class QTouchEvent;
+
 namespace Boxoffice::Core {
 class SeatMapModel;
 }
@@ -36,6 +38,9 @@ namespace Boxoffice::Gui {
 // seat (at the whole-venue level, where seats are a pixel or two, it zooms in there instead);
 // Shift+drag selects the selectable seats in a rubber band, Ctrl+Shift+drag deselects the
 // seats in it. A hovered seat's tooltip is seatToolTip.
+// Touch (setTouchNavigation, for the self-service kiosk): one finger drags the map, two
+// fingers pinch to zoom around their midpoint (and drag it along), a tap toggles a seat as a
+// click does.
 // Keys: + / - / 0 zoom in, out and to the whole venue; arrows move the keyboard cursor to the
 // neighbouring seat in that direction on screen (Core::SeatGrid::neighbour, then the nearest
 // seat that way across an aisle); Space toggles the cursor's seat; Shift+arrows pan.
@@ -86,6 +91,11 @@ public:
     // Zooms to a scale (clamped to the allowed range), keeping the venue point under the
     // widget position `anchor` where it is.
     void zoomTo(double pixelsPerMetre, QPointF anchor);
+
+    // Takes touch events (drag, pinch, tap) instead of the mouse events the system would
+    // make of them. Off by default.
+    void setTouchNavigation(bool enabled);
+    [[nodiscard]] bool touchNavigation() const { return m_touchNavigation; }
 
     [[nodiscard]] QSize sizeHint() const override;
     [[nodiscard]] QSize minimumSizeHint() const override;
@@ -189,6 +199,10 @@ private:
     [[nodiscard]] int seatToward(int from, QPointF direction) const;
     void ensureVisible(int seat);
     void toggleSeat(int seat);
+    // A click or tap that did not drag: toggles the seat there, or zooms in at the whole-venue
+    // level.
+    void tapAt(QPoint pos);
+    bool handleTouch(QTouchEvent *event);
     void finishBand();
 
     void paintOverview(QPainter &painter) const;
@@ -231,6 +245,13 @@ private:
     QPointF m_pressCentre;
     QRect m_band;
     bool m_bandDeselects = false;
+
+    bool m_touchNavigation = false;
+    bool m_touchMoved = false;
+    QPointF m_touchStart;
+    double m_pinchDistance = 0; // > 0 while two fingers pinch: their distance at the start
+    double m_pinchScale = 0;
+    QPointF m_pinchVenue; // the venue point under the fingers' midpoint at the start
 
     // Scratch space reused by every frame.
     std::vector<int> m_visible;
