@@ -1,6 +1,7 @@
 // boxoffice: the clerk's terminal. The composition root: reads the command line, opens the local
 // cache, logs in (dialog, or --user with BOXOFFICE_PASSWORD) and shows the main window.
 
+#include "commandlinevalues.h"
 #include "terminal.h"
 
 #include "core/security/servercertificate.h"
@@ -105,6 +106,21 @@ int main(int argc, char *argv[])
                                         "fingerprint (as boxoffice-server prints it)."),
         QStringLiteral("hex"));
     parser.addOptions({server, user, show, cache, tickets, acquirer, name, fingerprint});
+    // Self-service kiosk mode (ui/kiosk): full screen, touch, no way out without a supervisor.
+    const QCommandLineOption kiosk(
+        QStringLiteral("kiosk"),
+        QApplication::translate("main", "Run as a self-service kiosk (needs --user with a kiosk "
+                                        "account); a supervisor's PIN ends it."));
+    const QCommandLineOption kioskIdle(
+        QStringLiteral("kiosk-idle-seconds"),
+        QApplication::translate("main", "Kiosk: ask \"Still there?\" after this long without a "
+                                        "touch (default 60)."),
+        QStringLiteral("seconds"), QStringLiteral("60"));
+    const QCommandLineOption kioskMaxSeats(
+        QStringLiteral("kiosk-max-seats"),
+        QApplication::translate("main", "Kiosk: the most seats one customer picks (default 6)."),
+        QStringLiteral("n"), QStringLiteral("6"));
+    parser.addOptions({kiosk, kioskIdle, kioskMaxSeats});
     parser.process(app);
     if (!parser.positionalArguments().isEmpty())
         return failWith(QStringLiteral("unexpected argument %1; see --help")
@@ -140,6 +156,22 @@ int main(int argc, char *argv[])
         options.serverFingerprint = *digest;
     }
     options.ticketDir = parser.value(tickets);
+    Gui::KioskSettings kioskSettings;
+    if (parser.isSet(kiosk)) {
+        auto idle = App::intOption(QStringLiteral("--kiosk-idle-seconds"), parser.value(kioskIdle),
+                                   5, 3600);
+        if (!idle)
+            return failWith(idle.error().message);
+        auto seats =
+            App::intOption(QStringLiteral("--kiosk-max-seats"), parser.value(kioskMaxSeats), 1, 20);
+        if (!seats)
+            return failWith(seats.error().message);
+        if (!parser.isSet(user))
+            return failWith(QStringLiteral("--kiosk needs --user (a kiosk account) and "
+                                           "BOXOFFICE_PASSWORD"));
+        kioskSettings.idleSeconds = *idle;
+        kioskSettings.maxSeats = *seats;
+    }
     options.terminalName = parser.isSet(name) ? parser.value(name) : QHostInfo::localHostName();
 
     auto terminal = App::Terminal::create(options);
@@ -160,6 +192,18 @@ int main(int argc, char *argv[])
             return 0;
         username = login.username();
         (*terminal)->client().setServer(login.server());
+    }
+    if (parser.isSet(kiosk)) {
+        if ((*terminal)->client().session().role != QLatin1StringView("kiosk"))
+            return failWith(QStringLiteral("--kiosk: %1 is a %2 account, not a kiosk account; "
+                                           "a kiosk runs only with the kiosk role")
+                                .arg(username, (*terminal)->client().session().role));
+        kioskSettings.username = username;
+        Gui::KioskWindow &window = (*terminal)->kiosk(kioskSettings);
+        QObject::connect(&window, &Gui::KioskWindow::unlocked, &app, [&app] { app.exit(0); });
+        window.showFullScreen();
+        window.start();
+        return app.exec();
     }
     settings.setValue(QStringLiteral("server"), (*terminal)->client().server().toString());
     settings.setValue(QStringLiteral("user"), username);

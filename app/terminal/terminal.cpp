@@ -11,6 +11,7 @@ Terminal::~Terminal()
 {
     // The window and the services that use the model and the cache go first.
     m_window.reset();
+    m_kiosk.reset();
     m_sale.reset();
     m_sync.reset();
     m_outbox.reset();
@@ -58,6 +59,18 @@ Gui::MainWindow &Terminal::window(const QString &username)
             services, Gui::TerminalSettings{username, m_options.terminalName, m_options.ticketDir});
     }
     return *m_window;
+}
+
+Gui::KioskWindow &Terminal::kiosk(Gui::KioskSettings settings)
+{
+    if (!m_kiosk) {
+        settings.terminalName = m_options.terminalName;
+        settings.ticketDir = m_options.ticketDir;
+        Gui::KioskServices services{*m_client, *m_sync,    *m_sale, *m_acquirer,
+                                    *m_model,  *m_printer, m_clock};
+        m_kiosk = std::make_unique<Gui::KioskWindow>(services, std::move(settings));
+    }
+    return *m_kiosk;
 }
 
 } // namespace Boxoffice::App

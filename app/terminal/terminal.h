@@ -10,6 +10,7 @@
 #include "sync/client/servertrust.h"
 #include "sync/client/showsync.h"
 #include "sync/client/terminalcache.h"
+#include "ui/kiosk/kioskwindow.h"
 #include "ui/main/mainwindow.h"
 #include "ui/printing/ticketprinter.h"
 
@@ -55,6 +56,9 @@ public:
 
     // The window for the logged-in user (created once; owned by this object).
     Gui::MainWindow &window(const QString &username);
+    // The self-service kiosk window instead (boxoffice --kiosk; created once, owned here). The
+    // settings' terminal name and ticket folder come from the options.
+    Gui::KioskWindow &kiosk(Gui::KioskSettings settings);
 
 private:
     explicit Terminal(TerminalOptions options);
@@ -73,6 +77,7 @@ private:
     std::unique_ptr<Sync::SaleController> m_sale;
     std::unique_ptr<Gui::TicketPrinter> m_printer;
     std::unique_ptr<Gui::MainWindow> m_window;
+    std::unique_ptr<Gui::KioskWindow> m_kiosk;
 };
 
 } // namespace Boxoffice::App
