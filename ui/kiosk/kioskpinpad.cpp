@@ -105,7 +105,11 @@ KioskPinPad::KioskPinPad(QWidget *parent)
 
 bool KioskPinPad::eventFilter(QObject *watched, QEvent *event)
 {
-    if (event->type() == QEvent::FocusIn && (watched == m_name || watched == m_pin))
+    // The field touched last takes the keys, also when the window has no keyboard focus.
+    const bool touched = event->type() == QEvent::FocusIn ||
+                         event->type() == QEvent::MouseButtonPress ||
+                         event->type() == QEvent::TouchBegin;
+    if (touched && (watched == m_name || watched == m_pin))
         m_active = static_cast<QLineEdit *>(watched);
     return QWidget::eventFilter(watched, event);
 }

@@ -68,6 +68,18 @@ QScrollBar:vertical { width: 36px; }
 #overlay { background: rgba(0, 0, 0, 170); }
 )";
 
+// Plural forms in English without a translation loaded: the public reads no "(s)".
+QString warningText(int seconds)
+{
+    return seconds == 1 ? QCoreApplication::translate("Boxoffice::Gui::KioskWindow",
+                                                      "Touch the screen to continue.\nStarting "
+                                                      "over in 1 second.")
+                        : QCoreApplication::translate("Boxoffice::Gui::KioskWindow",
+                                                      "Touch the screen to continue.\nStarting "
+                                                      "over in %1 seconds.")
+                              .arg(seconds);
+}
+
 QLabel *heading(const QString &text, QWidget *parent)
 {
     auto *label = new QLabel(text, parent);
@@ -507,10 +519,12 @@ void KioskWindow::setShows(const QList<Sync::ShowSummary> &shows)
             (show.startMs > 0 && show.startMs < now))
             continue;
         const QDateTime start = QDateTime::fromMSecsSinceEpoch(show.startMs).toLocalTime();
-        const QString text = QStringLiteral("%1\n%2, %3 · %4\n%5")
-                                 .arg(show.title, show.venueName, show.city,
-                                      QLocale().toString(start, QStringLiteral("ddd d MMM, HH:mm")),
-                                      tr("%n seat(s) left", nullptr, show.availableCount));
+        const QString text =
+            QStringLiteral("%1\n%2, %3 · %4\n%5")
+                .arg(show.title, show.venueName, show.city,
+                     QLocale().toString(start, QStringLiteral("ddd d MMM, HH:mm")),
+                     show.availableCount == 1 ? tr("1 seat left")
+                                              : tr("%1 seats left").arg(show.availableCount));
         auto *card = touchButton(text, QStringLiteral("showCard"), m_showCards->parentWidget());
         card->setProperty("kioskRole", QStringLiteral("card"));
         card->setProperty("showId", show.id.value());
@@ -566,9 +580,9 @@ void KioskWindow::bestAvailable()
     request.count = m_count;
     auto seats = Core::bestAvailable(model.layout(), *m_rows, model.selectableFlags(), request);
     if (!seats || seats->empty()) {
-        showMessage(tr("Sorry, there are no %n seats together any more. Try fewer seats or tap "
-                       "seats on the map.",
-                       nullptr, m_count));
+        showMessage(tr("Sorry, there are no %1 seats together any more. Try fewer seats or tap "
+                       "seats on the map.")
+                        .arg(m_count));
         return;
     }
     showMessage({});
@@ -583,7 +597,9 @@ void KioskWindow::handleSelectionChanged()
         // The seat tapped last would be one too many: put the selection back.
         const std::vector<int> before = m_lastSelection;
         m_services.model.setSelection(before);
-        showMessage(tr("You can buy at most %n seat(s) here.", nullptr, m_settings.maxSeats));
+        showMessage(m_settings.maxSeats == 1
+                        ? tr("You can buy at most 1 seat here.")
+                        : tr("You can buy at most %1 seats here.").arg(m_settings.maxSeats));
         return;
     }
     m_lastSelection = selection;
@@ -597,8 +613,10 @@ void KioskWindow::refreshSeatsPage()
     for (int seat : model.selection())
         total += std::max<qint64>(0, model.priceCents(seat));
     const int count = int(model.selection().size());
-    m_selectionLabel->setText(count == 0 ? tr("No seats chosen yet.")
-                                         : tr("%n seat(s) · %1", nullptr, count).arg(money(total)));
+    m_selectionLabel->setText(
+        count == 0
+            ? tr("No seats chosen yet.")
+            : (count == 1 ? tr("1 seat · %1") : tr("%1 seats · %2").arg(count)).arg(money(total)));
     const bool idle = m_services.sale.stage() == Stage::Idle;
     m_continueButton->setEnabled(idle && count > 0);
     m_bestButton->setEnabled(idle && model.hasShow());
@@ -774,8 +792,7 @@ void KioskWindow::handleIdle()
     if (m_page == Page::Attract || m_page == Page::Paying || m_page == Page::Thanks || m_leaving)
         return;
     m_warningLeft = std::max(1, m_settings.warnSeconds);
-    m_idleText->setText(tr("Touch the screen to continue.\nStarting over in %n second(s).", nullptr,
-                           m_warningLeft));
+    m_idleText->setText(warningText(m_warningLeft));
     m_idleOverlay->raise();
     m_idleOverlay->show();
     m_warningTick.start();
@@ -784,8 +801,7 @@ void KioskWindow::handleIdle()
 void KioskWindow::tickWarning()
 {
     if (--m_warningLeft > 0) {
-        m_idleText->setText(tr("Touch the screen to continue.\nStarting over in %n second(s).",
-                               nullptr, m_warningLeft));
+        m_idleText->setText(warningText(m_warningLeft));
         return;
     }
     m_warningTick.stop();
