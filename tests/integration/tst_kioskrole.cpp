@@ -368,6 +368,21 @@ private slots:
         QCOMPARE(right.errorCode(), u"RATE_LIMITED"_s);
     }
 
+    void badLimitsStopTheServerAtStart()
+    {
+        const QList<QStringList> refused{{u"--kiosk-max-seats"_s, u"0"_s},
+                                         {u"--kiosk-max-seats"_s, u"many"_s},
+                                         {u"--kiosk-rate"_s, u"-1"_s},
+                                         {u"--kiosk-rate"_s}};
+        for (const QStringList &arguments : refused) {
+            TestServer::Options options;
+            options.extraArguments = arguments;
+            TestServer server(options);
+            QVERIFY2(!server.start(20'000), qPrintable(arguments.join(u' ')));
+            QVERIFY2(server.output().contains(arguments.first()), qPrintable(server.output()));
+        }
+    }
+
     void rateLimitAnswers429()
     {
         TestServer server(kioskOptions(-1, 3));
