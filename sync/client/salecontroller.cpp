@@ -661,6 +661,14 @@ QString SaleController::describe(const Core::Error &error) const
         return tr("The session has ended. Log in again.");
     case ErrorCode::Forbidden:
         return tr("This user may not do that.");
+    case ErrorCode::KioskSeatLimit: {
+        const int most = error.details.value(QStringLiteral("maxSeats")).toInt();
+        return most > 0 ? tr("This kiosk sells at most %1 seats at a time. Please choose fewer "
+                             "seats, or ask at the box office.")
+                              .arg(most)
+                        : tr("This kiosk cannot hold that many seats at a time. Please choose "
+                             "fewer seats, or ask at the box office.");
+    }
     case ErrorCode::RateLimited: {
         const int wait = error.details.value(QStringLiteral("retryAfterSeconds")).toInt();
         return wait > 0 ? tr("Too many requests just now. Please wait %n second(s) and try again.",

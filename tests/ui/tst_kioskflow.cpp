@@ -15,6 +15,7 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -198,6 +199,8 @@ private slots:
     void initTestCase()
     {
         TestServer::Options options;
+        // Every test logs in as the one kiosk account: room for all their holds and orders.
+        options.kioskRate = 200;
         m_server = std::make_unique<TestServer>(options);
         QVERIFY2(m_server->start(), qPrintable(m_server->output()));
         m_http = std::make_unique<TestClient>(m_server->baseUrl());
@@ -501,6 +504,42 @@ private slots:
         QVERIFY(!model.isSelected(free[3]));
         QVERIFY2(kiosk.window->message().contains(QStringLiteral("at most 3")),
                  qPrintable(kiosk.window->message()));
+    }
+
+    void serverSeatLimitInPlainWords()
+    {
+        // The same kiosk account already holds 5 seats (another kiosk); 2 more break the cap.
+        TestClient other(m_server->baseUrl());
+        QCOMPARE(other.login(QStringLiteral("kiosk"), m_server->options().demoPassword).status,
+                 201);
+        const HttpReply seatsReply =
+            m_http->get(QStringLiteral("/shows/%1/seats?format=full").arg(kShow));
+        QJsonArray five;
+        for (const QJsonValue &seat : seatsReply.json.value(QStringLiteral("seats")).toArray()) {
+            const QJsonObject object = seat.toObject();
+            if (five.size() < 5 &&
+                object.value(QStringLiteral("status")).toString() == QStringLiteral("AVAILABLE"))
+                five.append(object.value(QStringLiteral("seatId")));
+        }
+        const HttpReply held = other.post(QStringLiteral("/shows/%1/holds").arg(kShow),
+                                          QJsonObject{{QStringLiteral("seatIds"), five}});
+        QVERIFY2(held.status == 201, qPrintable(held.describe()));
+        const QString holdId = held.json.value(QStringLiteral("holdId")).toString();
+
+        Kiosk kiosk = startKiosk(QStringLiteral("limit.db"), m_approving->url());
+        QVERIFY(kiosk.window);
+        STEP(openSeatMap(kiosk));
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("bestButton"))));
+        QCOMPARE(int(kiosk.terminal->model().selection().size()), 2);
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("continueButton"))));
+        QTRY_VERIFY_WITH_TIMEOUT(!kiosk.window->message().isEmpty(), kWaitMs);
+        const QString message = kiosk.window->message();
+        QVERIFY2(message.contains(QStringLiteral("at most 6 seats")), qPrintable(message));
+        QVERIFY2(!message.contains(QStringLiteral("KIOSK_SEAT_LIMIT")), qPrintable(message));
+        QCOMPARE(kiosk.window->page(), Page::Seats);
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::Idle);
+        screenshot(*kiosk.window, QStringLiteral("seat-limit"));
+        QCOMPARE(other.request("DELETE", QStringLiteral("/holds/") + holdId).status, 200);
     }
 
     void touchNavigatesTheMap()
