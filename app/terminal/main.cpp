@@ -169,6 +169,8 @@ int main(int argc, char *argv[])
         if (!parser.isSet(user))
             return failWith(QStringLiteral("--kiosk needs --user (a kiosk account) and "
                                            "BOXOFFICE_PASSWORD"));
+        if (!options.acquirer.isValid())
+            return failWith(QStringLiteral("--kiosk needs --acquirer: a kiosk takes cards only"));
         kioskSettings.idleSeconds = *idle;
         kioskSettings.maxSeats = *seats;
     }
@@ -199,6 +201,17 @@ int main(int argc, char *argv[])
                                            "a kiosk runs only with the kiosk role")
                                 .arg(username, (*terminal)->client().session().role));
         kioskSettings.username = username;
+        // Nobody is there to log in again when the server ends the session: the kiosk does.
+        Sync::ApiClient &client = (*terminal)->client();
+        QObject::connect(&client, &Sync::ApiClient::sessionExpired, &app, [&client, username] {
+            client.login(username, qEnvironmentVariable("BOXOFFICE_PASSWORD"), &client,
+                         [username](Sync::Result<Sync::Session> session) {
+                             if (!session)
+                                 QTextStream(stderr)
+                                     << "boxoffice: logging in again as " << username
+                                     << " failed: " << session.error().message << Qt::endl;
+                         });
+        });
         Gui::KioskWindow &window = (*terminal)->kiosk(kioskSettings);
         QObject::connect(&window, &Gui::KioskWindow::unlocked, &app, [&app] { app.exit(0); });
         window.showFullScreen();

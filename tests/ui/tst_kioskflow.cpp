@@ -141,6 +141,7 @@ private:
                 return card != nullptr;
             },
             kWaitMs));
+        screenshot(*kiosk.window, QStringLiteral("shows"));
         STEP(tap(card));
         QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Seats, kWaitMs);
         QVERIFY(QTest::qWaitFor(
@@ -617,9 +618,11 @@ private slots:
             return std::tuple{finished, process.exitCode(),
                               QString::fromUtf8(process.readAllStandardError())};
         };
+        const QString acquirer = m_approving->url().toString();
         for (const QString &user : {QStringLiteral("clerk"), QStringLiteral("supervisor")}) {
             const auto [finished, code, err] =
-                run({QStringLiteral("--kiosk"), QStringLiteral("--user"), user});
+                run({QStringLiteral("--kiosk"), QStringLiteral("--acquirer"), acquirer,
+                     QStringLiteral("--user"), user});
             QVERIFY2(finished, qPrintable(user));
             QCOMPARE(code, 1);
             QVERIFY2(err.contains(QStringLiteral("not a kiosk account")), qPrintable(err));
@@ -634,6 +637,12 @@ private slots:
         QVERIFY(finished2);
         QCOMPARE(code2, 1);
         QVERIFY2(err2.contains(QStringLiteral("--kiosk-max-seats")), qPrintable(err2));
+        // A kiosk takes cards only: without an acquirer it cannot sell.
+        const auto [finished3, code3, err3] =
+            run({QStringLiteral("--kiosk"), QStringLiteral("--user"), QStringLiteral("kiosk")});
+        QVERIFY(finished3);
+        QCOMPARE(code3, 1);
+        QVERIFY2(err3.contains(QStringLiteral("--acquirer")), qPrintable(err3));
     }
 };
 

@@ -523,8 +523,9 @@ void KioskWindow::setShows(const QList<Sync::ShowSummary> &shows)
             QStringLiteral("%1\n%2, %3 · %4\n%5")
                 .arg(show.title, show.venueName, show.city,
                      QLocale().toString(start, QStringLiteral("ddd d MMM, HH:mm")),
-                     show.availableCount == 1 ? tr("1 seat left")
-                                              : tr("%1 seats left").arg(show.availableCount));
+                     show.availableCount == 1
+                         ? tr("1 seat left")
+                         : tr("%1 seats left").arg(QLocale().toString(show.availableCount)));
         auto *card = touchButton(text, QStringLiteral("showCard"), m_showCards->parentWidget());
         card->setProperty("kioskRole", QStringLiteral("card"));
         card->setProperty("showId", show.id.value());
