@@ -671,8 +671,8 @@ QString SaleController::describe(const Core::Error &error) const
     }
     case ErrorCode::RateLimited: {
         const int wait = error.details.value(QStringLiteral("retryAfterSeconds")).toInt();
-        return wait > 0 ? tr("Too many requests just now. Please wait %n second(s) and try again.",
-                             nullptr, wait)
+        return wait > 1 ? tr("Too many requests just now. Please wait %1 seconds and try again.")
+                              .arg(wait)
                         : tr("Too many requests just now. Please wait a moment and try again.");
     }
     default:

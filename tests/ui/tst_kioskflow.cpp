@@ -80,11 +80,12 @@ private:
 
     Kiosk startKiosk(const QString &cacheName, const QUrl &acquirer,
                      Gui::KioskSettings settings = {},
-                     const QString &user = QStringLiteral("kiosk"))
+                     const QString &user = QStringLiteral("kiosk"), TestServer *server = nullptr)
     {
+        TestServer &target = server ? *server : *m_server;
         App::TerminalOptions options;
         options.acquirer = acquirer;
-        options.server = QUrl(serverRoot(*m_server));
+        options.server = QUrl(serverRoot(target));
         options.cachePath = m_dir->filePath(cacheName);
         options.ticketDir = m_dir->filePath(QStringLiteral("tickets"));
         options.terminalName = QStringLiteral("lobby-1");
@@ -95,7 +96,7 @@ private:
         }
         bool done = false;
         bool ok = false;
-        (*terminal)->client().login(user, m_server->options().demoPassword, nullptr,
+        (*terminal)->client().login(user, target.options().demoPassword, nullptr,
                                     [&](Sync::Result<Sync::Session> s) {
                                         ok = s.has_value();
                                         done = true;
@@ -330,6 +331,74 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Attract, kWaitMs);
         QCOMPARE(kiosk.terminal->sale().stage(), Stage::Idle);
         QCOMPARE(seatStatus(seats.first()), QStringLiteral("AVAILABLE"));
+    }
+
+    void cancelWhileTheHoldIsOnItsWay()
+    {
+        Kiosk kiosk = startKiosk(QStringLiteral("early.db"), m_approving->url());
+        QVERIFY(kiosk.window);
+        STEP(openSeatMap(kiosk));
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("bestButton"))));
+        std::vector<QString> seats;
+        for (int seat : kiosk.terminal->model().selection())
+            seats.push_back(kiosk.terminal->model().layout().seats()[seat].id.value());
+        QCOMPARE(int(seats.size()), 2);
+        QSignalSpy placed(&kiosk.terminal->sale(), &Sync::SaleController::holdPlaced);
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("continueButton"))));
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::Holding);
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("cancelSeats"))));
+        // The hold arrives after the customer left: it goes straight back.
+        QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Attract, kWaitMs);
+        QCOMPARE(placed.size(), 1);
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::Idle);
+        for (const QString &seat : seats)
+            QCOMPARE(seatStatus(seat), QStringLiteral("AVAILABLE"));
+    }
+
+    void rateLimitInPlainWords()
+    {
+        // A server that allows a kiosk two hold or order requests a minute; another kiosk of
+        // the same account has used them.
+        TestServer::Options options;
+        options.kioskRate = 2;
+        TestServer strict(options);
+        QVERIFY2(strict.start(), qPrintable(strict.output()));
+        TestClient other(strict.baseUrl());
+        QCOMPARE(other.login(QStringLiteral("kiosk"), options.demoPassword).status, 201);
+        TestClient staff(strict.baseUrl());
+        QCOMPARE(staff.login(QStringLiteral("supervisor"), options.demoPassword).status, 201);
+        const HttpReply seatsReply =
+            staff.get(QStringLiteral("/shows/%1/seats?format=full").arg(kShow));
+        QStringList free;
+        for (const QJsonValue &seat : seatsReply.json.value(QStringLiteral("seats")).toArray()) {
+            const QJsonObject object = seat.toObject();
+            if (object.value(QStringLiteral("status")).toString() == QStringLiteral("AVAILABLE"))
+                free.append(object.value(QStringLiteral("seatId")).toString());
+        }
+        QVERIFY(free.size() > 10);
+        QStringList holds;
+        for (int i = 0; i < 2; ++i) {
+            const HttpReply held =
+                other.post(QStringLiteral("/shows/%1/holds").arg(kShow),
+                           QJsonObject{{QStringLiteral("seatIds"), QJsonArray{free.takeLast()}}});
+            QVERIFY2(held.status == 201, qPrintable(held.describe()));
+            holds.append(held.json.value(QStringLiteral("holdId")).toString());
+        }
+
+        Kiosk kiosk = startKiosk(QStringLiteral("rate.db"), m_approving->url(), {},
+                                 QStringLiteral("kiosk"), &strict);
+        QVERIFY(kiosk.window);
+        STEP(openSeatMap(kiosk));
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("bestButton"))));
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("continueButton"))));
+        QTRY_VERIFY_WITH_TIMEOUT(!kiosk.window->message().isEmpty(), kWaitMs);
+        const QString message = kiosk.window->message();
+        QVERIFY2(message.contains(QStringLiteral("Please wait")), qPrintable(message));
+        QVERIFY2(!message.contains(QStringLiteral("RATE_LIMITED")), qPrintable(message));
+        QCOMPARE(kiosk.window->page(), Page::Seats);
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::Idle);
+        for (const QString &hold : holds)
+            QCOMPARE(other.request("DELETE", QStringLiteral("/holds/") + hold).status, 200);
     }
 
     void inactivityGivesTheSeatsBack()
