@@ -195,6 +195,29 @@ private slots:
         QCOMPARE(m_desk.order(paid->order)[u"status"_s].toString(), u"TICKETED"_s);
     }
 
+    void othersHoldsAreRefusedOnRecord()
+    {
+        QString why;
+        const QString hold =
+            m_desk.hold(u"clerk"_s, u"seagull-1"_s, m_desk.freeSeats(u"seagull-1"_s, 1), &why);
+        QVERIFY2(!hold.isEmpty(), qPrintable(why));
+        const QStringList paths{u"/api/v1/orders"_s, u"/api/v1/holds/"_s + hold};
+        auto denials = [&](const QString &path) {
+            return count(u"SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'"
+                         " AND actor = 'kiosk' AND subject = '"_s +
+                         path + u"'"_s);
+        };
+        const int ordersBefore = denials(paths[0]);
+        const HttpReply order = m_kiosk->post(u"/orders"_s, {{u"holdId"_s, hold}}, freshKey());
+        QCOMPARE(order.status, 403);
+        QCOMPARE(order.errorCode(), u"FORBIDDEN"_s);
+        const HttpReply release = m_kiosk->request("DELETE", u"/holds/"_s + hold);
+        QCOMPARE(release.status, 403);
+        QTRY_COMPARE_WITH_TIMEOUT(denials(paths[0]), ordersBefore + 1, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(denials(paths[1]), 1, kWaitMs);
+        QCOMPARE(m_desk.as(u"clerk"_s).request("DELETE", u"/holds/"_s + hold).status, 200);
+    }
+
     void seatCapCountsHoldsAndUnpaidOrders()
     {
         QString why;
