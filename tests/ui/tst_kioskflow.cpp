@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QLabel>
@@ -297,6 +298,31 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Attract, 10'000);
         QCOMPARE(kiosk.terminal->sale().stage(), Stage::Idle);
         QVERIFY(!kiosk.terminal->model().hasShow());
+    }
+
+    void ticketsThatCannotBePrintedNameTheOrder()
+    {
+        // A file where the ticket folder should be: the PDF cannot be written.
+        QFile blocker(m_dir->filePath(QStringLiteral("tickets")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        Gui::KioskSettings settings;
+        settings.thanksSeconds = 60;
+        Kiosk kiosk = startKiosk(QStringLiteral("noprint.db"), m_approving->url(), settings);
+        QVERIFY(kiosk.window);
+        QSignalSpy saved(kiosk.window, &Gui::KioskWindow::ticketsSaved);
+        STEP(openSeatMap(kiosk));
+        STEP(holdBestAvailable(kiosk, 1));
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("payButton"))));
+        QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Thanks, kWaitMs);
+        const QString order = kiosk.terminal->sale().order()->id.value();
+        const QString text = child<QLabel>(kiosk.window, QStringLiteral("thanksText"))->text();
+        QVERIFY2(text.contains(QStringLiteral("could not be printed")) && text.contains(order),
+                 qPrintable(text));
+        QCOMPARE(saved.size(), 0);
+        QCOMPARE(orderStatus(order), QStringLiteral("TICKETED"));
+        tap(child<QPushButton>(kiosk.window, QStringLiteral("thanksDone")));
+        QCOMPARE(kiosk.window->page(), Page::Attract);
     }
 
     void declinedCardReleasesTheSeats()

@@ -698,50 +698,41 @@ void KioskWindow::handleCompleted(const Sync::OrderInfo &order)
 {
     m_payRequested = false;
     m_charged = false;
-    printTickets(order);
-    m_thanksText->setText(tr("Thank you!\nPlease take your tickets.\n\nEnjoy the show."));
+    if (auto printed = printTickets(order); !printed) {
+        qCCritical(lcKiosk).noquote() << "order" << order.id.value()
+                                      << "paid, but its tickets failed:" << printed.error().message;
+        m_thanksText->setText(tr("Thank you! Your payment went through.\n\nYour tickets could not "
+                                 "be printed here: please show order\n%1\nat the box office.")
+                                  .arg(order.id.value()));
+    } else {
+        m_thanksText->setText(tr("Thank you!\nPlease take your tickets.\n\nEnjoy the show."));
+    }
     setPage(Page::Thanks);
     m_thanks.start();
 }
 
-void KioskWindow::printTickets(const Sync::OrderInfo &order)
+Core::Result<> KioskWindow::printTickets(const Sync::OrderInfo &order)
 {
     const QList<PrintableTicket> tickets =
         printableTickets(order, m_detail, m_services.model.layout(), false);
     const PrintableReceipt receipt = printableReceipt(order, m_detail, m_services.model.layout(),
                                                       m_settings.username, m_settings.terminalName);
-    if (!m_settings.ticketDir.isEmpty()) {
-        QDir dir(m_settings.ticketDir);
-        const QString path = dir.filePath(order.id.value() + QStringLiteral(".pdf"));
-        auto written = dir.mkpath(QStringLiteral("."))
-                           ? m_services.printer.writePdf(path, tickets, receipt)
-                           : Core::Result<>(std::unexpected(Core::Error::make(
-                                 Core::ErrorCode::Internal,
-                                 QStringLiteral("cannot create %1").arg(dir.path()))));
-        if (!written) {
-            qCCritical(lcKiosk).noquote()
-                << "order" << order.id.value() << "tickets not saved:" << written.error().message;
-            showMessage(tr("Your tickets could not be printed. Please show order %1 at the box "
-                           "office.")
-                            .arg(order.id.value()));
-            return;
-        }
-        m_lastPdf = path;
-        emit ticketsSaved(path);
-        return;
+    if (m_settings.ticketDir.isEmpty()) {
+        QPrinter printer(QPrinter::HighResolution);
+        if (!printer.isValid())
+            return Core::fail(Core::ErrorCode::Internal, QStringLiteral("no printer is set up"));
+        return m_services.printer.printTo(printer, tickets, receipt);
     }
-    QPrinter printer(QPrinter::HighResolution);
-    auto printed = printer.isValid()
-                       ? m_services.printer.printTo(printer, tickets, receipt)
-                       : Core::Result<>(std::unexpected(Core::Error::make(
-                             Core::ErrorCode::Internal, QStringLiteral("no printer"))));
-    if (!printed) {
-        qCCritical(lcKiosk).noquote()
-            << "order" << order.id.value() << "tickets not printed:" << printed.error().message;
-        showMessage(tr("Your tickets could not be printed. Please show order %1 at the box "
-                       "office.")
-                        .arg(order.id.value()));
-    }
+    QDir dir(m_settings.ticketDir);
+    if (!dir.mkpath(QStringLiteral(".")))
+        return Core::fail(Core::ErrorCode::Internal,
+                          QStringLiteral("cannot create the ticket folder %1").arg(dir.path()));
+    const QString path = dir.filePath(order.id.value() + QStringLiteral(".pdf"));
+    if (auto written = m_services.printer.writePdf(path, tickets, receipt); !written)
+        return written;
+    m_lastPdf = path;
+    emit ticketsSaved(path);
+    return {};
 }
 
 // --- leaving -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/common/result.h"
 #include "sync/client/apitypes.h"
 
 #include <QTimer>
@@ -137,7 +138,8 @@ private:
     void handleStage();
     void payByCard();
     void handleCompleted(const Sync::OrderInfo &order);
-    void printTickets(const Sync::OrderInfo &order);
+    // To the ticket folder as PDF when there is one, else to the default printer.
+    [[nodiscard]] Core::Result<> printTickets(const Sync::OrderInfo &order);
 
     // Cancel, idle timeout, unlock: give the seats back, then Attract (leaveTo).
     void giveUp();
