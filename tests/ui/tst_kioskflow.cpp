@@ -340,6 +340,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(kiosk.terminal->sale().stage(), Stage::Idle, kWaitMs);
         QVERIFY2(kiosk.window->message().contains(QStringLiteral("did not go through")),
                  qPrintable(kiosk.window->message()));
+        screenshot(*kiosk.window, QStringLiteral("declined"));
         QVERIFY(!orderId.isEmpty());
         QCOMPARE(orderStatus(orderId), QStringLiteral("CANCELLED"));
         for (const QString &seat : seats)

@@ -239,8 +239,8 @@ KioskWindow::KioskWindow(KioskServices services, KioskSettings settings, QWidget
         if (m_declined) {
             m_declined = false;
             setPage(m_services.model.hasShow() ? Page::Seats : Page::Attract);
-            showMessage(tr("Your card payment did not go through, so nothing was charged and "
-                           "the seats were released. You can choose seats and try again."));
+            showMessage(tr("Your card payment did not go through, and the seats were "
+                           "released. You can choose seats and try again."));
             return;
         }
         if (m_leaving)
