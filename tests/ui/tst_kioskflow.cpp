@@ -456,9 +456,18 @@ private slots:
             QCOMPARE(seatStatus(seat), QStringLiteral("AVAILABLE"));
     }
 
+    void restartAfterCrashGivesTheSeatsBack_data()
+    {
+        QTest::addColumn<bool>("withOrder");
+        QTest::newRow("held") << false;
+        QTest::newRow("ordered, unpaid") << true;
+    }
+
     void restartAfterCrashGivesTheSeatsBack()
     {
+        QFETCH(bool, withOrder);
         QStringList seats;
+        QString order;
         {
             Kiosk kiosk = startKiosk(QStringLiteral("crash.db"), m_approving->url());
             QVERIFY(kiosk.window);
@@ -466,6 +475,14 @@ private slots:
             STEP(holdBestAvailable(kiosk, 1));
             seats = heldSeats(kiosk);
             QCOMPARE(seatStatus(seats.first()), QStringLiteral("HELD"));
+            if (withOrder) {
+                // The order is placed; the card never charged.
+                kiosk.terminal->sale().checkout({});
+                QTRY_COMPARE_WITH_TIMEOUT(kiosk.terminal->sale().stage(), Stage::AwaitingPayment,
+                                          kWaitMs);
+                order = kiosk.terminal->sale().order()->id.value();
+                QCOMPARE(orderStatus(order), QStringLiteral("PENDING_PAY"));
+            }
             // Gone without a word: the terminal is destroyed with the sale open, as a crash
             // leaves it in the cache.
         }
@@ -474,7 +491,9 @@ private slots:
         QVERIFY(again.window);
         QCOMPARE(again.window->page(), Page::Attract);
         QTRY_COMPARE_WITH_TIMEOUT(seatStatus(seats.first()), QStringLiteral("AVAILABLE"), kWaitMs);
-        QVERIFY(!again.terminal->sale().savedSaleShow());
+        QTRY_VERIFY(!again.terminal->sale().savedSaleShow());
+        if (withOrder)
+            QCOMPARE(orderStatus(order), QStringLiteral("CANCELLED"));
     }
 
     void noWayOutForThePublic()
