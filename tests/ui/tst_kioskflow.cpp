@@ -23,6 +23,7 @@
 #include <QPointingDevice>
 #include <QProcess>
 #include <QPushButton>
+#include <QShortcut>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -513,12 +514,28 @@ private slots:
             {Qt::Key_Q, Qt::ControlModifier}, {Qt::Key_W, Qt::ControlModifier},
             {Qt::Key_Tab, Qt::AltModifier},
         };
+        // A shortcut on these keys (a Quit or Close action anywhere) never sees them, and a key
+        // that is not one of them still arrives.
+        QApplication::setActiveWindow(kiosk.window);
+        QVERIFY(QTest::qWaitForWindowActive(kiosk.window));
+        QList<QSignalSpy *> spies;
+        for (const auto &[key, modifiers] : keys) {
+            auto *shortcut = new QShortcut(QKeySequence(key | modifiers), kiosk.window);
+            spies.append(new QSignalSpy(shortcut, &QShortcut::activated));
+        }
+        auto *control = new QShortcut(QKeySequence(Qt::Key_F2), kiosk.window);
+        QSignalSpy controlSpy(control, &QShortcut::activated);
         for (const auto &[key, modifiers] : keys) {
             QTest::keyClick(kiosk.window, key, modifiers);
             QTest::keyClick(child<QPushButton>(kiosk.window, QStringLiteral("cancelShows")), key,
                             modifiers);
         }
+        QTest::keyClick(kiosk.window, Qt::Key_F2);
         QApplication::processEvents();
+        QCOMPARE(controlSpy.size(), 1);
+        for (QSignalSpy *spy : std::as_const(spies))
+            QCOMPARE(spy->size(), 0);
+        qDeleteAll(spies);
         QVERIFY(kiosk.window->isVisible());
         QCOMPARE(kiosk.window->page(), Page::Shows);
         QCOMPARE(unlocked.size(), 0);
