@@ -141,7 +141,7 @@ private:
     // To the ticket folder as PDF when there is one, else to the default printer.
     [[nodiscard]] Core::Result<> printTickets(const Sync::OrderInfo &order);
 
-    // Cancel, idle timeout, unlock: give the seats back, then Attract (leaveTo).
+    // Cancel and the idle timeout: give the seats back (abandoned() then shows Attract).
     void giveUp();
     void goToAttract();
     void handleActivity();
@@ -162,7 +162,7 @@ private:
     Page m_page = Page::Attract;
     Sync::ShowDetail m_detail;
     std::unique_ptr<Core::RowIndex> m_rows;
-    std::vector<int> m_lastSelection;
+    std::vector<int> m_lastSelection; // put back when a tap would pass the seat cap
     int m_count = 2;
     bool m_leaving = false;      // giveUp() waits for the seats to be given back
     bool m_unlocked = false;     // the supervisor's PIN was accepted
