@@ -263,6 +263,8 @@ int serve(QCoreApplication &app, const App::ServerSettings &settings)
 
     Sync::ServerConfig config;
     config.paymentSecret = paymentSecret;
+    config.kioskMaxSeats = settings.kioskMaxSeats;
+    config.kioskRatePerMinute = settings.kioskRate;
     QString fingerprint;
     if (settings.insecureHttp) {
         warnInsecure();

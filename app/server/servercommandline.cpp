@@ -48,6 +48,10 @@ QString serverUsage()
         "                              first start)\n"
         "  --insecure-http             DEVELOPMENT ONLY: plain HTTP without TLS; passwords and\n"
         "                              tokens travel in clear\n"
+        "  --kiosk-max-seats N         seats one kiosk may hold at once, unpaid orders\n"
+        "                              included (default 6)\n"
+        "  --kiosk-rate N              hold and order requests one kiosk may make per minute\n"
+        "                              (default 20; 0: no limit)\n"
         "  --help, --version\n"
         "\n"
         "Environment: BOXOFFICE_DEMO_PASSWORD sets the demo users' password, BOXOFFICE_DEMO_PIN\n"
@@ -150,6 +154,10 @@ Core::Result<ServerSettings> parseServerCommandLine(const QStringList &arguments
             settings.tlsKeyFile = *value;
         } else if (arg == QLatin1StringView("--insecure-http")) {
             settings.insecureHttp = true;
+        } else if (arg == QLatin1StringView("--kiosk-max-seats")) {
+            step = setInt(settings.kioskMaxSeats, 1, 100);
+        } else if (arg == QLatin1StringView("--kiosk-rate")) {
+            step = setInt(settings.kioskRate, 0, 100'000);
         } else if (arg == QLatin1StringView("--role") && settings.action == ServerAction::AddUser) {
             auto value = next();
             if (!value)

@@ -38,6 +38,8 @@ struct ServerSettings
     QString tlsCertificateFile;
     QString tlsKeyFile;
     bool insecureHttp = false; // development only: plain HTTP
+    int kioskMaxSeats = 6;     // seats one kiosk account may hold at once
+    int kioskRate = 20;        // hold and order requests per kiosk account per minute (0: no limit)
     // user add, user set-pin
     QString username;
     QString role;

@@ -632,6 +632,28 @@ Result<HoldConfirmation> placeHold(WriterContext &writer, const EngineOptions &o
                     QStringLiteral("show %1 has no such seats").arg(info.id.value()),
                     QJsonObject{{QStringLiteral("seatIds"), unknown}});
 
+    Sql sql(*writer.connection);
+    if (command.maxSeatsOfUser > 0) {
+        // Counted here, in the writer's transaction, so concurrent holds of one kiosk cannot
+        // both pass. An unpaid order keeps its hold ACTIVE, so its seats count too.
+        TRY(heldQuery, sql.exec(QStringLiteral("SELECT COALESCE(SUM(seat_count), 0) FROM seat_hold"
+                                               " WHERE user_id = ? AND status = 0"
+                                               " AND expiry_time > ?"),
+                                {command.user.value(), nowMs}));
+        const int held = (*heldQuery)->next() ? (*heldQuery)->value(0).toInt() : 0;
+        (*heldQuery)->finish();
+        if (held + indexes.size() > command.maxSeatsOfUser)
+            return fail(ErrorCode::KioskSeatLimit,
+                        QStringLiteral("a kiosk may hold at most %1 seats at once (%2 held, %3 "
+                                       "requested)")
+                            .arg(command.maxSeatsOfUser)
+                            .arg(held)
+                            .arg(indexes.size()),
+                        QJsonObject{{QStringLiteral("maxSeats"), command.maxSeatsOfUser},
+                                    {QStringLiteral("seatsHeld"), held},
+                                    {QStringLiteral("seatsRequested"), indexes.size()}});
+    }
+
     auto unavailable = [&](const QList<int> &taken) {
         QJsonArray ids;
         for (int index : taken)
@@ -647,7 +669,6 @@ Result<HoldConfirmation> placeHold(WriterContext &writer, const EngineOptions &o
 
     std::sort(indexes.begin(), indexes.end());
     const HoldId hold(newSortableId(u"HOLD_", nowMs));
-    Sql sql(*writer.connection);
     QList<int> taken;
     qint64 total = 0;
     for (int index : indexes) {
@@ -1138,17 +1159,21 @@ Result<PaymentOutcome> paymentCallback(WriterContext &writer, const TicketSigner
     return outcome;
 }
 
-Result<VerifyOutcome> verifyTicket(WriterContext &writer, const VerifyCommand &command,
-                                   qint64 nowMs)
+// The door's verdict on a ticket whose signature verified: FORGED when it was never issued or
+// its details differ from the record, WRONG_SHOW, REVOKED, else VALID (marked used at
+// `usedAtMs` by the scanner at its door) or ALREADY_USED (with when, where and by whom).
+Result<VerifyOutcome> judgeTicket(Sql &sql, const VerifyCommand &command, qint64 usedAtMs)
 {
-    Sql sql(*writer.connection);
     VerifyOutcome outcome;
     outcome.ticket = command.ticket;
     outcome.show = command.show;
     outcome.seat = command.seat;
     outcome.order = command.order;
-    TRY(query, sql.exec(QStringLiteral("SELECT order_id, show_id, seat_id, status, used_at,"
-                                       " used_by FROM issued_ticket WHERE ticket_code = ?"),
+    TRY(query, sql.exec(QStringLiteral("SELECT t.order_id, t.show_id, t.seat_id, t.status,"
+                                       " t.used_at, COALESCE(u.username, t.used_by), t.used_door,"
+                                       " t.revoked_at, t.revoked_reason FROM issued_ticket t"
+                                       " LEFT JOIN app_user u ON u.user_id = t.used_by"
+                                       " WHERE t.ticket_code = ?"),
                         {command.ticket.value()}));
     QSqlQuery &q = **query;
     if (!q.next()) {
@@ -1163,27 +1188,129 @@ Result<VerifyOutcome> verifyTicket(WriterContext &writer, const VerifyCommand &c
     const int status = q.value(3).toInt();
     outcome.usedAtMs = q.value(4).toLongLong();
     outcome.usedBy = q.value(5).toString();
+    outcome.usedDoor = q.value(6).toString();
+    const qint64 revokedAtMs = q.value(7).toLongLong();
+    const QString revokedReason = q.value(8).toString();
     q.finish();
     if (!matches) {
+        outcome.usedAtMs = 0;
+        outcome.usedBy.clear();
+        outcome.usedDoor.clear();
         outcome.result = ScanResult::Forged;
         outcome.reason = QStringLiteral("the ticket's details do not match its record");
         return outcome;
     }
+    if (!command.doorShow.isEmpty() && command.doorShow != command.show) {
+        // Genuine, but this door does not admit its show: nothing about its use is told.
+        outcome.result = ScanResult::WrongShow;
+        outcome.usedAtMs = 0;
+        outcome.usedBy.clear();
+        outcome.usedDoor.clear();
+        return outcome;
+    }
     if (status == 3) {
         outcome.result = ScanResult::Revoked;
+        outcome.revokedAtMs = revokedAtMs;
+        outcome.revokedReason = revokedReason;
         return outcome;
     }
     TRY(used, sql.change(QStringLiteral("UPDATE issued_ticket SET status = 2, used_at = ?,"
-                                        " used_by = ? WHERE ticket_code = ? AND status = 1"),
-                         {nowMs, command.scanner.value(), command.ticket.value()}));
+                                        " used_by = ?, used_door = ?"
+                                        " WHERE ticket_code = ? AND status = 1"),
+                         {usedAtMs, command.scanner.value(), nullIfEmpty(command.door),
+                          command.ticket.value()}));
     if (*used == 1) {
         outcome.result = ScanResult::Valid;
-        outcome.usedAtMs = nowMs;
-        outcome.usedBy = command.scanner.value();
+        outcome.usedAtMs = usedAtMs;
+        outcome.usedBy =
+            command.scannerName.isEmpty() ? command.scanner.value() : command.scannerName;
+        outcome.usedDoor = command.door;
     } else {
         outcome.result = ScanResult::AlreadyUsed;
     }
     return outcome;
+}
+
+// A scan as decided: a FORGED verdict for a payload whose signature failed, else the ticket's.
+Result<VerifyOutcome> decideScan(Sql &sql, const VerifyCommand &command, qint64 usedAtMs)
+{
+    if (!command.forgedReason.isEmpty()) {
+        VerifyOutcome forged;
+        forged.result = ScanResult::Forged;
+        forged.reason = command.forgedReason;
+        return forged;
+    }
+    return judgeTicket(sql, command, usedAtMs);
+}
+
+// Every scan is kept: online verifies and uploaded offline scans alike.
+Result<> recordScan(Sql &sql, const QString &scanId, const VerifyCommand &command,
+                    const VerifyOutcome &outcome, qint64 scannedAtMs, qint64 uploadedAtMs,
+                    bool offline)
+{
+    const QString show =
+        !command.doorShow.isEmpty() ? command.doorShow.value() : outcome.show.value();
+    const QByteArray answer = command.answer ? command.answer(outcome) : QByteArray();
+    TRY(inserted,
+        sql.change(QStringLiteral("INSERT INTO ticket_scan (scan_id, ticket_code, show_id, door,"
+                                  " terminal, user_id, scanned_at, uploaded_at, result, offline,"
+                                  " flagged, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                   {scanId, nullIfEmpty(outcome.ticket.value()), nullIfEmpty(show),
+                    nullIfEmpty(command.door), nullIfEmpty(command.terminal),
+                    command.scanner.value(), scannedAtMs, uploadedAtMs, wireName(outcome.result),
+                    offline ? 1 : 0, outcome.flagged ? 1 : 0, QString::fromUtf8(answer)}));
+    Q_UNUSED(inserted);
+    return {};
+}
+
+Result<VerifyOutcome> verifyTicket(WriterContext &writer, const VerifyCommand &command,
+                                   qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    TRY(outcome, decideScan(sql, command, nowMs));
+    if (auto ok =
+            recordScan(sql, newSortableId(u"SCAN_", nowMs), command, *outcome, nowMs, nowMs, false);
+        !ok)
+        return std::unexpected(ok.error());
+    return outcome;
+}
+
+// Offline scans in the order the door made them. A ticket used meanwhile by another scan is
+// ALREADY_USED; if the door let its holder in anyway, the scan is flagged with the earlier use.
+// A scan id recorded before is answered as it was then, changing nothing.
+Result<QList<VerifyOutcome>> uploadScans(WriterContext &writer, const ScanUploadCommand &command,
+                                         qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    QList<VerifyOutcome> outcomes;
+    outcomes.reserve(command.scans.size());
+    for (const UploadedScan &scan : command.scans) {
+        TRY(seen, sql.exec(QStringLiteral("SELECT answer FROM ticket_scan WHERE scan_id = ?"),
+                           {scan.scanId}));
+        if ((*seen)->next()) {
+            VerifyOutcome replay;
+            replay.scanId = scan.scanId;
+            replay.replayed = true;
+            replay.storedAnswer = (*seen)->value(0).toString().toUtf8();
+            (*seen)->finish();
+            outcomes.append(std::move(replay));
+            continue;
+        }
+        (*seen)->finish();
+        TRY(outcome, decideScan(sql, scan.verify, scan.scannedAtMs));
+        outcome->scanId = scan.scanId;
+        // A scan id never seen before: the earlier use was another scan.
+        if (outcome->result == ScanResult::AlreadyUsed && scan.admittedOffline) {
+            outcome->flagged = true;
+            outcome->conflict = ScanConflict{outcome->usedAtMs, outcome->usedDoor, outcome->usedBy};
+        }
+        if (auto ok =
+                recordScan(sql, scan.scanId, scan.verify, *outcome, scan.scannedAtMs, nowMs, true);
+            !ok)
+            return std::unexpected(ok.error());
+        outcomes.append(std::move(*outcome));
+    }
+    return outcomes;
 }
 
 // The compensating scan of seed §13.3: expires every ACTIVE hold past its expiry_time found in
@@ -1763,6 +1890,48 @@ Result<VoidOutcome> voidOrder(WriterContext &writer, const EngineOptions &option
     return outcome;
 }
 
+// PENDING_PAY -> CANCELLED by the seller: the hold is released as on a release or a void of an
+// unpaid order, so its seats are AVAILABLE once the batch commits. Cancelling again is harmless.
+Result<CancelOrderOutcome> cancelOrder(WriterContext &writer, const CancelOrderCommand &command,
+                                       qint64 nowMs)
+{
+    Sql sql(*writer.connection);
+    TRY(row, readOrder(sql, command.order));
+    if (!*row)
+        return fail(ErrorCode::NotFound, QStringLiteral("no order %1").arg(command.order.value()));
+    const OrderRow &order = **row;
+    if (order.user != command.actor && !command.mayCancelAnyOrder)
+        return fail(ErrorCode::Forbidden,
+                    QStringLiteral("order %1 was made by another user").arg(order.order.value()));
+    CancelOrderOutcome outcome{order.order, order.show, order.hold, {}, false};
+    switch (order.status) {
+    case OrderState::Cancelled:
+        return outcome;
+    case OrderState::PendingPay: {
+        TRY(hold, readHold(sql, order.hold));
+        if (*hold)
+            outcome.seats = (*hold)->seats;
+        TRY(ended, endHold(writer, order.hold, HoldEvent::Release, nowMs));
+        if (!*ended)
+            return fail(
+                ErrorCode::Conflict,
+                QStringLiteral("order %1: its hold is no longer active").arg(order.order.value()),
+                QJsonObject{{QStringLiteral("status"), wireName(order.status)}});
+        outcome.changed = true;
+        return outcome;
+    }
+    case OrderState::Paid:
+    case OrderState::Ticketed:
+    case OrderState::Refunded:
+    case OrderState::Init:
+        break;
+    }
+    return fail(ErrorCode::Conflict,
+                QStringLiteral("order %1 is %2: only an unpaid order can be cancelled")
+                    .arg(order.order.value(), wireName(order.status)),
+                QJsonObject{{QStringLiteral("status"), wireName(order.status)}});
+}
+
 Result<ReprintOutcome> reprint(WriterContext &writer, const TicketSigner &signer,
                                const EngineOptions &options, const ReprintCommand &command,
                                qint64 nowMs)
@@ -2040,6 +2209,24 @@ void BookingEngine::verifyTicket(VerifyCommand command, Completion<VerifyOutcome
     auto typed = makeCommand<VerifyOutcome>(m_writer.get(), std::move(done));
     typed->body = [this, command = std::move(command)] {
         return Rules::verifyTicket(*m_writer, command, m_clock.nowMs());
+    };
+    enqueue(std::move(typed));
+}
+
+void BookingEngine::uploadScans(ScanUploadCommand command, Completion<QList<VerifyOutcome>> done)
+{
+    auto typed = makeCommand<QList<VerifyOutcome>>(m_writer.get(), std::move(done));
+    typed->body = [this, command = std::move(command)] {
+        return Rules::uploadScans(*m_writer, command, m_clock.nowMs());
+    };
+    enqueue(std::move(typed));
+}
+
+void BookingEngine::cancelOrder(CancelOrderCommand command, Completion<CancelOrderOutcome> done)
+{
+    auto typed = makeCommand<CancelOrderOutcome>(m_writer.get(), std::move(done));
+    typed->body = [this, command = std::move(command)] {
+        return Rules::cancelOrder(*m_writer, command, m_clock.nowMs());
     };
     enqueue(std::move(typed));
 }

@@ -79,7 +79,15 @@ public:
     void createOrder(OrderCommand command, Completion<OrderCreated> done);
     void tender(TenderCommand command, Completion<PaymentOutcome> done);
     void paymentCallback(CallbackCommand command, Completion<PaymentOutcome> done);
+    // A scan at the door; every scan is recorded (ticket_scan), a VALID one marks the ticket
+    // used at its door.
     void verifyTicket(VerifyCommand command, Completion<VerifyOutcome> done);
+    // Offline scans of a door, decided in order in one savepoint: all are recorded or none.
+    // The outcomes are in the order of command.scans.
+    void uploadScans(ScanUploadCommand command, Completion<QList<VerifyOutcome>> done);
+    // PENDING_PAY -> CANCELLED, its hold released; Conflict (details status) once paid,
+    // Forbidden for another user's order unless the command may cancel any.
+    void cancelOrder(CancelOrderCommand command, Completion<CancelOrderOutcome> done);
     // Money operations (docs/supervisor-api.md). The caller checks roles; the engine checks
     // the order, ticket and hold states and answers with the audit's before and after.
     void refund(RefundCommand command, Completion<RefundOutcome> done);

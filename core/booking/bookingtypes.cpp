@@ -28,8 +28,20 @@ QString wireName(ScanResult result)
         return QStringLiteral("REVOKED");
     case ScanResult::Forged:
         return QStringLiteral("FORGED");
+    case ScanResult::WrongShow:
+        return QStringLiteral("WRONG_SHOW");
     }
     return {};
+}
+
+std::optional<ScanResult> scanResultFromWireName(QStringView name)
+{
+    for (ScanResult result : {ScanResult::Valid, ScanResult::AlreadyUsed, ScanResult::Revoked,
+                              ScanResult::Forged, ScanResult::WrongShow}) {
+        if (name == wireName(result))
+            return result;
+    }
+    return std::nullopt;
 }
 
 QString wireName(PaymentMethod method)

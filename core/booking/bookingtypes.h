@@ -23,6 +23,9 @@ struct HoldCommand
     UserId user;
     QList<SeatId> seats;
     int holdSeconds = 0;
+    // Kiosks: the most seats the user may have in ACTIVE holds (its unpaid orders' holds
+    // included) once this hold is placed; 0: no limit. Over it: KioskSeatLimit.
+    int maxSeatsOfUser = 0;
 };
 
 struct HoldConfirmation
@@ -326,6 +329,12 @@ struct OrderView
     QList<RefundView> refunds;
 };
 
+struct VerifyOutcome;
+// The JSON a scan was answered with, stored with the scan so a replayed upload gets it again.
+using ScanAnswerFormat = std::function<QByteArray(const VerifyOutcome &)>;
+
+// A scan at the door (docs/kiosk-and-door-api.md). The ticket fields are the signed claims of
+// its QR payload; when the signature did not verify they are empty and forgedReason says why.
 struct VerifyCommand
 {
     TicketCode ticket;
@@ -333,6 +342,12 @@ struct VerifyCommand
     SeatId seat;
     OrderId order;
     UserId scanner;
+    QString scannerName; // the user name a use is reported with; "" names the user by id
+    ShowId doorShow;     // the show the door admits; empty: any show
+    QString door;        // where the scan happened; stored with the use
+    QString terminal;
+    QString forgedReason;
+    ScanAnswerFormat answer; // empty: the scan is recorded without its answer
 };
 
 enum class ScanResult
@@ -340,7 +355,16 @@ enum class ScanResult
     Valid,
     AlreadyUsed,
     Revoked,
-    Forged
+    Forged,
+    WrongShow
+};
+
+// The earlier use a flagged offline scan collided with.
+struct ScanConflict
+{
+    qint64 usedAtMs = 0;
+    QString usedDoor;
+    QString usedBy;
 };
 
 struct VerifyOutcome
@@ -351,14 +375,55 @@ struct VerifyOutcome
     SeatId seat;
     OrderId order;
     qint64 usedAtMs = 0;
-    QString usedBy;
+    QString usedBy; // user name of the scan that used the ticket
+    QString usedDoor;
     QString reason;
+    qint64 revokedAtMs = 0;
+    QString revokedReason;
+    // Uploaded offline scans.
+    QString scanId;
+    bool flagged = false; // let in offline although the ticket was used by another scan
+    std::optional<ScanConflict> conflict;
+    bool replayed = false; // the scan id was seen before: storedAnswer is its answer
+    QByteArray storedAnswer;
+};
+
+// A scan a door decided while it could not reach the server.
+struct UploadedScan
+{
+    QString scanId;
+    VerifyCommand verify; // door, doorShow and the claims (or forgedReason) of its payload
+    qint64 scannedAtMs = 0;
+    bool admittedOffline = false; // the door's own verdict was VALID
+};
+
+struct ScanUploadCommand
+{
+    QList<UploadedScan> scans;
+};
+
+// Cancelling an unpaid order (POST /orders/{id}/cancel).
+struct CancelOrderCommand
+{
+    OrderId order;
+    UserId actor;
+    bool mayCancelAnyOrder = false; // false: only an order `actor` created
+};
+
+struct CancelOrderOutcome
+{
+    OrderId order;
+    ShowId show;
+    HoldId hold;
+    QList<SeatId> seats;
+    bool changed = false; // false: it was CANCELLED already
 };
 
 template <class T> using Completion = std::function<void(Result<T>)>;
 
 [[nodiscard]] QString wireName(PaymentResult result);
 [[nodiscard]] QString wireName(ScanResult result);
+[[nodiscard]] std::optional<ScanResult> scanResultFromWireName(QStringView name);
 [[nodiscard]] QString wireName(PaymentMethod method);
 [[nodiscard]] QString wireName(RefundKind kind);
 [[nodiscard]] QString wireName(RefundMethod method);

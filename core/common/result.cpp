@@ -45,6 +45,7 @@ constexpr std::array kCodes{
     Row{ErrorCode::ShiftAlreadyOpen, {"SHIFT_ALREADY_OPEN", 409}},
     Row{ErrorCode::NoOpenShift, {"NO_OPEN_SHIFT", 404}},
     Row{ErrorCode::ShiftClosed, {"SHIFT_CLOSED", 409}},
+    Row{ErrorCode::KioskSeatLimit, {"KIOSK_SEAT_LIMIT", 403}},
     Row{ErrorCode::Overloaded, {"OVERLOADED", 503}},
     Row{ErrorCode::Unreachable, {"UNREACHABLE", 503}},
     Row{ErrorCode::UntrustedServer, {"UNTRUSTED_SERVER", 495}},

@@ -43,6 +43,8 @@ enum class ErrorCode
     ShiftAlreadyOpen,   // the user or the terminal already has an open cash shift
     NoOpenShift,        // the user has no open cash shift
     ShiftClosed,        // the cash shift is closed already
+    // Kiosks (docs/kiosk-and-door-api.md).
+    KioskSeatLimit,     // a kiosk would hold more seats at once than the server allows
     Overloaded,         // the server is shedding load; try again
     Unreachable,        // client side: no answer from the server (down, network, timeout)
     UntrustedServer,    // client side: the server's certificate is not pinned yet

@@ -229,6 +229,28 @@ QList<Migration> migrations(SqlDialect dialect)
                            "(show_id, seat_id) WHERE status IN (1, 2)"),
             QStringLiteral("CREATE INDEX idx_ticket_order ON issued_ticket(order_id, seat_id)"),
         }});
+    list.append(Migration{
+        6,
+        "door scanning and kiosks: where a ticket was used, every scan, holds per user",
+        {
+            QStringLiteral("ALTER TABLE issued_ticket ADD COLUMN used_door VARCHAR(64)"),
+            // What a door needs while offline: the show's tickets by status.
+            QStringLiteral("CREATE INDEX idx_ticket_show_status ON issued_ticket(show_id, status)"),
+            // Every verify and every uploaded offline scan; `answer` is the JSON given back, so
+            // an upload repeated after a lost reply gets the same answer (scan_id is the
+            // client's idempotency key).
+            QStringLiteral(
+                "CREATE TABLE ticket_scan (scan_id VARCHAR(64) PRIMARY KEY,"
+                " ticket_code VARCHAR(64), show_id VARCHAR(64), door VARCHAR(64),"
+                " terminal VARCHAR(64), user_id VARCHAR(64), scanned_at BIGINT,"
+                " uploaded_at BIGINT, result VARCHAR(16), offline INTEGER, flagged INTEGER,"
+                " answer TEXT)"),
+            QStringLiteral("CREATE INDEX idx_scan_show ON ticket_scan(show_id, scanned_at)"),
+            QStringLiteral("CREATE INDEX idx_scan_ticket ON ticket_scan(ticket_code)"),
+            // The kiosk seat cap counts a user's ACTIVE holds inside the writer transaction.
+            QStringLiteral(
+                "CREATE INDEX idx_hold_active_user ON seat_hold(user_id) WHERE status = 0"),
+        }});
     return list;
 }
 

@@ -481,9 +481,28 @@ QJsonObject verifyJson(const VerifyOutcome &outcome)
     if (outcome.usedAtMs > 0) {
         json.insert(QStringLiteral("usedAt"), isoUtc(outcome.usedAtMs));
         json.insert(QStringLiteral("usedBy"), outcome.usedBy);
+        json.insert(QStringLiteral("usedDoor"), outcome.usedDoor);
+    }
+    if (outcome.result == ScanResult::Revoked) {
+        if (outcome.revokedAtMs > 0)
+            json.insert(QStringLiteral("revokedAt"), isoUtc(outcome.revokedAtMs));
+        json.insert(QStringLiteral("revokedReason"), outcome.revokedReason);
     }
     if (!outcome.reason.isEmpty())
         json.insert(QStringLiteral("reason"), outcome.reason);
+    return json;
+}
+
+QJsonObject scanResultJson(const VerifyOutcome &outcome)
+{
+    QJsonObject json = verifyJson(outcome);
+    json.insert(QStringLiteral("scanId"), outcome.scanId);
+    json.insert(QStringLiteral("flagged"), outcome.flagged);
+    if (outcome.conflict)
+        json.insert(QStringLiteral("conflict"),
+                    QJsonObject{{QStringLiteral("usedAt"), isoUtc(outcome.conflict->usedAtMs)},
+                                {QStringLiteral("usedDoor"), outcome.conflict->usedDoor},
+                                {QStringLiteral("usedBy"), outcome.conflict->usedBy}});
     return json;
 }
 

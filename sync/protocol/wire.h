@@ -59,6 +59,8 @@ optionalInteger(const QJsonObject &object, const QString &field, qint64 min, qin
 [[nodiscard]] QJsonObject paymentJson(const Core::PaymentOutcome &payment);
 [[nodiscard]] QJsonObject orderJson(const Core::OrderView &order);
 [[nodiscard]] QJsonObject verifyJson(const Core::VerifyOutcome &outcome);
+// One entry of POST /tickets/scans: the verify fields plus scanId, flagged and conflict.
+[[nodiscard]] QJsonObject scanResultJson(const Core::VerifyOutcome &outcome);
 
 // Money operations (docs/supervisor-api.md).
 [[nodiscard]] QJsonObject refundJson(const Core::RefundView &refund);

@@ -2,6 +2,7 @@
 
 #include "core/audit/auditlog.h"
 #include "core/auth/overridestore.h"
+#include "core/booking/doorscans.h"
 #include "core/booking/ordersearch.h"
 #include "core/cash/shiftstore.h"
 #include "core/security/paymentsignature.h"
@@ -14,12 +15,14 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QThreadPool>
 #include <QUrlQuery>
 #include <QWebSocket>
 
 #include <array>
+#include <cmath>
 #include <limits>
 #include <optional>
 
@@ -154,6 +157,32 @@ struct Route
     OverrideRule override = {};
 };
 
+// A scan of `payload` by the caller at `door` of `doorShow` (empty: any show): the payload's
+// signed claims, or why it is not a Boxoffice ticket.
+VerifyCommand scanCommand(const TicketVerifier &verifier, const Session &session,
+                          const QString &payload, const QString &doorShow, const QString &door,
+                          ScanAnswerFormat answer)
+{
+    VerifyCommand command;
+    if (auto claims = verifier.verify(payload)) {
+        command.ticket = claims->ticket;
+        command.show = claims->show;
+        command.seat = claims->seat;
+        command.order = claims->order;
+    } else {
+        command.forgedReason = claims.error().message.isEmpty()
+                                   ? QStringLiteral("not a Boxoffice ticket")
+                                   : claims.error().message;
+    }
+    command.scanner = session.account.id;
+    command.scannerName = session.account.username;
+    command.terminal = session.terminal;
+    command.doorShow = ShowId(doorShow);
+    command.door = door;
+    command.answer = std::move(answer);
+    return command;
+}
+
 } // namespace
 
 ApiServer::ApiServer(BookingEngine &engine, AccountStore &accounts, AuditLog &audit,
@@ -273,6 +302,14 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         {{Method::Post, {"orders", "*", "exchanges"}, kSupervisor, {"exchange", 0, kClerk}},
          &ApiServer::exchangeTickets},
         {{Method::Get, {"holds"}, kSupervisor | kAdmin}, &ApiServer::listHolds},
+        // Kiosks and door scanning (docs/kiosk-and-door-api.md). A kiosk reaches only the
+        // kAnyRole reads, its holds and orders (kSellers), cancelling and unlocking.
+        {{Method::Post, {"orders", "*", "cancel"}, kSellers}, &ApiServer::cancelOrder},
+        {{Method::Post, {"kiosk", "unlock"}, kKiosk}, &ApiServer::unlockKiosk},
+        {{Method::Get, {"tickets", "keys"}, kStaff | kAdmin}, &ApiServer::ticketKeys},
+        {{Method::Get, {"tickets", "revocations"}, kStaff | kAdmin}, &ApiServer::ticketRevocations},
+        {{Method::Post, {"tickets", "scans"}, kStaff}, &ApiServer::uploadScans},
+        {{Method::Get, {"tickets", "scans"}, kSupervisor | kAdmin}, &ApiServer::listScans},
     };
 
     const QString path = request.url().path();
@@ -554,6 +591,8 @@ void ApiServer::showSeats(Call &call)
 
 void ApiServer::placeHold(Call &call)
 {
+    if (!admitKioskRequest(call))
+        return;
     auto show = m_engine.showState(ShowId(call.params[0]));
     if (!show)
         return call.error(show.error());
@@ -609,9 +648,23 @@ void ApiServer::placeHold(Call &call)
             QStringLiteral("%1 of the requested seats are no longer available").arg(taken.size()),
             QJsonObject{{QStringLiteral("seatIds"), ids}}));
     }
-    m_engine.hold(std::move(command),
-                  replyLater<HoldConfirmation>(
-                      call.reply, 201, [](const HoldConfirmation &h) { return holdJson(h); }));
+    if (call.session->account.role == Role::Kiosk)
+        command.maxSeatsOfUser = m_config.kioskMaxSeats;
+    auto answer = replyLater<HoldConfirmation>(
+        call.reply, 201, [](const HoldConfirmation &h) { return holdJson(h); });
+    AuditEntry limited{call.session->account.username,
+                       QStringLiteral("kiosk.limit"),
+                       command.show.value(),
+                       terminalOf(call),
+                       {}};
+    m_engine.hold(std::move(command), [this, answer, limited](Result<HoldConfirmation> result) {
+        if (!result && result.error().code == ErrorCode::KioskSeatLimit) {
+            AuditEntry entry = limited;
+            entry.detail = result.error().details;
+            audit(std::move(entry));
+        }
+        answer(std::move(result));
+    });
 }
 
 void ApiServer::releaseHold(Call &call)
@@ -664,6 +717,8 @@ void ApiServer::releaseHold(Call &call)
 
 void ApiServer::createOrder(Call &call)
 {
+    if (!admitKioskRequest(call))
+        return;
     const QString key = call.header("x-idempotency-key");
     if (key.isEmpty())
         return call.error(ErrorCode::BadRequest,
@@ -912,18 +967,23 @@ void ApiServer::verifyTicket(Call &call)
     auto payload = requiredString(*body, QStringLiteral("qrPayload"), 1024);
     if (!payload)
         return call.error(payload.error());
-    auto claims = m_verifier.verify(*payload);
-    if (!claims) {
-        VerifyOutcome forged;
-        forged.result = ScanResult::Forged;
-        forged.reason = claims.error().message;
-        return call.ok(200, verifyJson(forged));
-    }
-    VerifyCommand command{claims->ticket, claims->show, claims->seat, claims->order,
-                          call.session->account.id};
-    m_engine.verifyTicket(
-        command, replyLater<VerifyOutcome>(call.reply, 200,
-                                           [](const VerifyOutcome &v) { return verifyJson(v); }));
+    auto show = optionalString(*body, QStringLiteral("showId"), 64);
+    if (!show)
+        return call.error(show.error());
+    if (!show->isEmpty() && !isValidId(*show, 64))
+        return call.error(ErrorCode::BadRequest,
+                          QStringLiteral("showId must be 1-64 letters, digits, '-', '_' or '.'"));
+    auto door = optionalString(*body, QStringLiteral("door"), 64);
+    if (!door)
+        return call.error(door.error());
+    // Every verify is recorded, a forged one too: through the engine.
+    VerifyCommand command =
+        scanCommand(m_verifier, *call.session, *payload, *show, *door,
+                    [](const VerifyOutcome &v) { return toJson(verifyJson(v)); });
+    m_engine.verifyTicket(std::move(command),
+                          replyLater<VerifyOutcome>(call.reply, 200, [](const VerifyOutcome &v) {
+                              return verifyJson(v);
+                          }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1051,6 +1111,18 @@ bool ApiServer::consumeOverride(Call &call, const QString &token, const QString 
     return true;
 }
 
+Result<Account> ApiServer::checkSupervisorCredentials(const QString &name, const QString &secret,
+                                                      CredentialKind kind)
+{
+    auto account = m_accounts.checkCredentials(name, secret, kind);
+    if (!account && account.error().code == ErrorCode::InvalidCredentials)
+        return fail(ErrorCode::BadCredentials,
+                    kind == CredentialKind::Pin
+                        ? QStringLiteral("wrong supervisor name or PIN")
+                        : QStringLiteral("wrong supervisor name or password"));
+    return account;
+}
+
 void ApiServer::requestOverride(Call &call)
 {
     auto body = parseObject(call.request.body());
@@ -1110,16 +1182,9 @@ void ApiServer::requestOverride(Call &call)
             (void)m_audit.record(entry);
             post([reply, error] { reply->send(error); });
         };
-        auto account = m_accounts.checkCredentials(request.supervisorName, secret, kind);
-        if (!account) {
-            if (account.error().code == ErrorCode::InvalidCredentials)
-                return refuse(
-                    Error::make(ErrorCode::BadCredentials,
-                                kind == CredentialKind::Pin
-                                    ? QStringLiteral("wrong supervisor name or PIN")
-                                    : QStringLiteral("wrong supervisor name or password")));
+        auto account = checkSupervisorCredentials(request.supervisorName, secret, kind);
+        if (!account)
             return refuse(account.error());
-        }
         if (account->role != Role::Supervisor)
             return refuse(
                 Error::make(ErrorCode::Forbidden,
@@ -1685,6 +1750,372 @@ void ApiServer::listHolds(Call &call)
     if (!holds)
         return call.error(holds.error());
     call.ok(200, activeHoldsJson(*holds));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kiosks and door scanning (docs/kiosk-and-door-api.md).
+
+namespace {
+
+constexpr int kMaxScansPerUpload = 500;
+// Uses and revocations commit a little after the time they carry (a batch is written after its
+// commands ran), so a door's `since` is read this much earlier: entries may repeat, none is
+// missed.
+constexpr qint64 kRevocationLookbackMs = 5'000;
+
+} // namespace
+
+bool ApiServer::admitKioskRequest(Call &call)
+{
+    if (call.session->account.role != Role::Kiosk || m_config.kioskRatePerMinute <= 0)
+        return true;
+    // A token bucket per kiosk account: full at the start, refilled evenly over the minute.
+    const double capacity = m_config.kioskRatePerMinute;
+    const double perMs = capacity / 60'000.0;
+    const qint64 now = m_engine.clock().nowMs();
+    const QString user = call.session->account.id.value();
+    auto budget = m_kioskBudgets.find(user);
+    if (budget == m_kioskBudgets.end())
+        budget = m_kioskBudgets.insert(user, KioskBudget{capacity, now});
+    budget->tokens = std::min(
+        capacity, budget->tokens + double(std::max<qint64>(0, now - budget->updatedMs)) * perMs);
+    budget->updatedMs = now;
+    if (budget->tokens >= 1.0) {
+        budget->tokens -= 1.0;
+        return true;
+    }
+    const int retryAfter =
+        std::max(1, static_cast<int>(std::ceil((1.0 - budget->tokens) / perMs / 1000.0)));
+    // Not audited: a flood of requests must not flood the log.
+    const Error error = Error::make(
+        ErrorCode::RateLimited,
+        QStringLiteral("too many requests from this kiosk; try again in %1 s").arg(retryAfter),
+        QJsonObject{{QStringLiteral("retryAfterSeconds"), retryAfter}});
+    call.reply->send(errorCodeInfo(error.code).httpStatus, errorBody(error),
+                     QByteArrayLiteral("Retry-After"), QByteArray::number(retryAfter));
+    return false;
+}
+
+void ApiServer::cancelOrder(Call &call)
+{
+    // The body is {} or empty.
+    if (!call.request.body().trimmed().isEmpty()) {
+        auto body = parseObject(call.request.body());
+        if (!body)
+            return call.error(body.error());
+    }
+    CancelOrderCommand command;
+    command.order = OrderId(call.params[0]);
+    command.actor = call.session->account.id;
+    command.mayCancelAnyOrder = call.session->account.role == Role::Supervisor;
+    auto reply = call.reply;
+    AuditEntry cancelled{call.session->account.username,
+                         QStringLiteral("order.cancel"),
+                         command.order.value(),
+                         terminalOf(call),
+                         {}};
+    AuditEntry refused{call.session->account.username,
+                       QStringLiteral("access.denied"),
+                       call.request.url().path(),
+                       terminalOf(call),
+                       {}};
+    m_engine.cancelOrder(std::move(command), [this, reply, cancelled,
+                                              refused](Result<CancelOrderOutcome> result) mutable {
+        if (!result && result.error().code == ErrorCode::Forbidden) {
+            refused.detail.insert(QStringLiteral("reason"), result.error().message);
+            audit(refused);
+        } else if (result && result->changed) {
+            QJsonArray seats;
+            for (const SeatId &seat : result->seats)
+                seats.append(seat.value());
+            cancelled.detail = QJsonObject{
+                {QStringLiteral("holdId"), result->hold.value()},
+                {QStringLiteral("showId"), result->show.value()},
+                {QStringLiteral("seatIds"), seats},
+                {QStringLiteral("before"),
+                 QJsonObject{{QStringLiteral("status"), wireName(OrderState::PendingPay)}}},
+                {QStringLiteral("after"),
+                 QJsonObject{{QStringLiteral("status"), wireName(OrderState::Cancelled)}}}};
+            audit(cancelled);
+        }
+        post([reply, result] {
+            if (!result)
+                return reply->send(result.error());
+            reply->send(200, toJson(QJsonObject{
+                                 {QStringLiteral("orderId"), result->order.value()},
+                                 {QStringLiteral("status"), wireName(OrderState::Cancelled)}}));
+        });
+    });
+}
+
+void ApiServer::unlockKiosk(Call &call)
+{
+    auto body = parseObject(call.request.body());
+    if (!body)
+        return call.error(body.error());
+    auto supervisor = requiredString(*body, QStringLiteral("supervisor"), 64);
+    if (!supervisor)
+        return call.error(supervisor.error());
+    auto password = optionalString(*body, QStringLiteral("password"), 256);
+    if (!password)
+        return call.error(password.error());
+    auto pin = optionalString(*body, QStringLiteral("pin"), 64);
+    if (!pin)
+        return call.error(pin.error());
+    if (password->isEmpty() == pin->isEmpty())
+        return call.error(ErrorCode::BadRequest,
+                          QStringLiteral("send exactly one of password and pin"));
+    const CredentialKind kind = pin->isEmpty() ? CredentialKind::Password : CredentialKind::Pin;
+    const QString secret = pin->isEmpty() ? *password : *pin;
+    AuditEntry entry{
+        call.session->account.username, QStringLiteral("kiosk.unlock"),
+        terminalOf(call).isEmpty() ? call.session->account.username : terminalOf(call),
+        terminalOf(call),
+        QJsonObject{{QStringLiteral("supervisor"), *supervisor},
+                    {QStringLiteral("method"),
+                     pin->isEmpty() ? QStringLiteral("PASSWORD") : QStringLiteral("PIN")}}};
+    // As slow as a login: off the network thread.
+    auto reply = call.reply;
+    const QString name = *supervisor;
+    m_background.start([this, reply, name, secret, kind, entry]() mutable {
+        auto account = checkSupervisorCredentials(name, secret, kind);
+        // Someone who is not a supervisor is refused like a wrong PIN: no account probing.
+        if (account && account->role != Role::Supervisor)
+            account = fail(ErrorCode::BadCredentials,
+                           kind == CredentialKind::Pin
+                               ? QStringLiteral("wrong supervisor name or PIN")
+                               : QStringLiteral("wrong supervisor name or password"));
+        const qint64 now = m_engine.clock().nowMs();
+        entry.detail.insert(QStringLiteral("result"),
+                            account ? QStringLiteral("UNLOCKED") : QStringLiteral("REFUSED"));
+        if (!account)
+            entry.detail.insert(QStringLiteral("reason"), account.error().message);
+        (void)m_audit.record(entry);
+        post([reply, account, name, now] {
+            if (!account)
+                return reply->send(account.error());
+            reply->send(200, toJson(QJsonObject{{QStringLiteral("supervisor"), name},
+                                                {QStringLiteral("unlockedAt"), isoUtc(now)}}));
+        });
+    });
+}
+
+void ApiServer::ticketKeys(Call &call)
+{
+    const TicketSigner &signer = m_engine.signer();
+    const QJsonObject key{{QStringLiteral("keyId"), signer.keyId()},
+                          {QStringLiteral("algorithm"), QStringLiteral("Ed25519")},
+                          {QStringLiteral("publicKey"),
+                           QString::fromLatin1(signer.publicKey().toBase64(
+                               QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals))}};
+    call.ok(200, QJsonObject{{QStringLiteral("keys"), QJsonArray{key}}});
+}
+
+namespace {
+
+// The show a door asks about: required, an id.
+Result<ShowId> showParameter(const QUrlQuery &query)
+{
+    const QString show = query.queryItemValue(QStringLiteral("showId"));
+    if (show.isEmpty())
+        return fail(ErrorCode::BadRequest, QStringLiteral("showId is required"));
+    if (!isValidId(show, 64))
+        return fail(ErrorCode::BadRequest,
+                    QStringLiteral("showId must be 1-64 letters, digits, '-', '_' or '.'"));
+    return ShowId(show);
+}
+
+} // namespace
+
+void ApiServer::ticketRevocations(Call &call)
+{
+    const QUrlQuery query = call.request.query();
+    auto show = showParameter(query);
+    if (!show)
+        return call.error(show.error());
+    auto since = timeParameter(query, QStringLiteral("since"));
+    if (!since)
+        return call.error(since.error());
+    if (auto state = m_engine.showState(*show); !state)
+        return call.error(state.error());
+    const qint64 asOf = m_engine.clock().nowMs();
+    auto connection = m_engine.readConnection();
+    if (!connection)
+        return call.error(connection.error());
+    auto changes = ticketChangesSince(
+        **connection, *show,
+        *since ? std::optional<qint64>(**since - kRevocationLookbackMs) : std::nullopt);
+    if (!changes)
+        return call.error(changes.error());
+    QJsonArray revoked;
+    for (const RevokedTicket &r : changes->revoked)
+        revoked.append(QJsonObject{{QStringLiteral("ticketCode"), r.ticket.value()},
+                                   {QStringLiteral("revokedAt"), isoUtc(r.revokedAtMs)},
+                                   {QStringLiteral("reason"), r.reason}});
+    QJsonArray used;
+    for (const UsedTicket &u : changes->used)
+        used.append(QJsonObject{{QStringLiteral("ticketCode"), u.ticket.value()},
+                                {QStringLiteral("usedAt"), isoUtc(u.usedAtMs)},
+                                {QStringLiteral("usedDoor"), u.usedDoor}});
+    call.ok(200, QJsonObject{{QStringLiteral("showId"), show->value()},
+                             {QStringLiteral("asOf"), isoUtc(asOf)},
+                             {QStringLiteral("revoked"), revoked},
+                             {QStringLiteral("used"), used}});
+}
+
+void ApiServer::uploadScans(Call &call)
+{
+    auto body = parseObject(call.request.body());
+    if (!body)
+        return call.error(body.error());
+    const QJsonValue list = body->value(QStringLiteral("scans"));
+    if (!list.isArray())
+        return call.error(ErrorCode::BadRequest, QStringLiteral("scans: expected an array"));
+    const QJsonArray scans = list.toArray();
+    if (scans.size() > kMaxScansPerUpload)
+        return call.error(ErrorCode::BadRequest,
+                          QStringLiteral("at most %1 scans per request; send the rest in another")
+                              .arg(kMaxScansPerUpload));
+    static const QRegularExpression scanIdShape(QStringLiteral("^[A-Za-z0-9_-]{8,64}$"));
+    const qint64 now = m_engine.clock().nowMs();
+    ScanUploadCommand command;
+    // Every entry is checked before any is applied: a malformed one refuses the whole upload.
+    for (qsizetype i = 0; i < scans.size(); ++i) {
+        auto refuse = [&](const QString &why) {
+            call.error(Error::make(ErrorCode::BadRequest,
+                                   QStringLiteral("scans[%1]: %2").arg(i).arg(why),
+                                   QJsonObject{{QStringLiteral("index"), i}}));
+        };
+        if (!scans[i].isObject())
+            return refuse(QStringLiteral("expected an object"));
+        const QJsonObject entry = scans[i].toObject();
+        auto scanId = requiredString(entry, QStringLiteral("scanId"), 64);
+        if (!scanId)
+            return refuse(scanId.error().message);
+        if (!scanIdShape.match(*scanId).hasMatch())
+            return refuse(QStringLiteral("scanId must be 8-64 letters, digits, '-' or '_'"));
+        auto payload = requiredString(entry, QStringLiteral("qrPayload"), 1024);
+        if (!payload)
+            return refuse(payload.error().message);
+        auto show = requiredString(entry, QStringLiteral("showId"), 64);
+        if (!show)
+            return refuse(show.error().message);
+        if (!isValidId(*show, 64))
+            return refuse(QStringLiteral("showId must be 1-64 letters, digits, '-', '_' or '.'"));
+        auto door = optionalString(entry, QStringLiteral("door"), 64);
+        if (!door)
+            return refuse(door.error().message);
+        auto scannedAt = requiredString(entry, QStringLiteral("scannedAt"), 64);
+        if (!scannedAt)
+            return refuse(scannedAt.error().message);
+        const QDateTime time = QDateTime::fromString(*scannedAt, Qt::ISODateWithMs);
+        if (!time.isValid())
+            return refuse(QStringLiteral(
+                "scannedAt must be an ISO-8601 time such as 2026-02-23T19:01:00.000Z"));
+        auto offlineResult = requiredString(entry, QStringLiteral("offlineResult"), 16);
+        if (!offlineResult)
+            return refuse(offlineResult.error().message);
+        const auto result = scanResultFromWireName(*offlineResult);
+        if (!result)
+            return refuse(QStringLiteral(
+                "offlineResult must be VALID, ALREADY_USED, REVOKED, FORGED or WRONG_SHOW"));
+        UploadedScan scan;
+        scan.scanId = *scanId;
+        scan.verify = scanCommand(m_verifier, *call.session, *payload, *show, *door,
+                                  [](const VerifyOutcome &v) { return toJson(scanResultJson(v)); });
+        // A door whose clock runs ahead cannot date a use after the upload.
+        scan.scannedAtMs = std::min(time.toMSecsSinceEpoch(), now);
+        scan.admittedOffline = *result == ScanResult::Valid;
+        command.scans.append(std::move(scan));
+    }
+    auto reply = call.reply;
+    const QString username = call.session->account.username;
+    const QString terminal = terminalOf(call);
+    QHash<QString, QString> doors;
+    QHash<QString, qint64> scannedAt;
+    for (const UploadedScan &scan : std::as_const(command.scans)) {
+        doors.insert(scan.scanId, scan.verify.door);
+        scannedAt.insert(scan.scanId, scan.scannedAtMs);
+    }
+    m_engine.uploadScans(std::move(command), [this, reply, username, terminal, doors,
+                                              scannedAt](Result<QList<VerifyOutcome>> outcomes) {
+        if (outcomes) {
+            for (const VerifyOutcome &o : *outcomes) {
+                if (!o.flagged || o.replayed)
+                    continue;
+                audit(AuditEntry{
+                    username, QStringLiteral("ticket.scan.conflict"), o.ticket.value(), terminal,
+                    QJsonObject{
+                        {QStringLiteral("scanId"), o.scanId},
+                        {QStringLiteral("showId"), o.show.value()},
+                        {QStringLiteral("door"), doors.value(o.scanId)},
+                        {QStringLiteral("scannedAt"), isoUtc(scannedAt.value(o.scanId))},
+                        {QStringLiteral("conflict"),
+                         QJsonObject{{QStringLiteral("usedAt"), isoUtc(o.conflict->usedAtMs)},
+                                     {QStringLiteral("usedDoor"), o.conflict->usedDoor},
+                                     {QStringLiteral("usedBy"), o.conflict->usedBy}}}}});
+            }
+        }
+        post([reply, outcomes] {
+            if (!outcomes)
+                return reply->send(outcomes.error());
+            QJsonArray results;
+            for (const VerifyOutcome &o : *outcomes) {
+                if (!o.replayed) {
+                    results.append(scanResultJson(o));
+                    continue;
+                }
+                QJsonObject again = QJsonDocument::fromJson(o.storedAnswer).object();
+                again.insert(QStringLiteral("scanId"), o.scanId);
+                again.insert(QStringLiteral("replayed"), true);
+                results.append(again);
+            }
+            reply->send(200, toJson(QJsonObject{{QStringLiteral("results"), results}}));
+        });
+    });
+}
+
+void ApiServer::listScans(Call &call)
+{
+    const QUrlQuery query = call.request.query();
+    auto show = showParameter(query);
+    if (!show)
+        return call.error(show.error());
+    ScanFilter filter;
+    filter.show = *show;
+    if (query.hasQueryItem(QStringLiteral("flagged"))) {
+        const QString flagged = query.queryItemValue(QStringLiteral("flagged"));
+        if (flagged != QLatin1StringView("true") && flagged != QLatin1StringView("false"))
+            return call.error(ErrorCode::BadRequest,
+                              QStringLiteral("flagged must be true or false"));
+        filter.flaggedOnly = flagged == QLatin1StringView("true");
+    }
+    auto limit = integerParameter(query, QStringLiteral("limit"), 1, 500, 100);
+    if (!limit)
+        return call.error(limit.error());
+    filter.limit = static_cast<int>(*limit);
+    if (auto state = m_engine.showState(*show); !state)
+        return call.error(state.error());
+    auto connection = m_engine.readConnection();
+    if (!connection)
+        return call.error(connection.error());
+    auto scans = findScans(**connection, filter);
+    if (!scans)
+        return call.error(scans.error());
+    QJsonArray list;
+    for (const ScanRecord &scan : *scans)
+        list.append(QJsonObject{{QStringLiteral("scanId"), scan.scanId},
+                                {QStringLiteral("ticketCode"), scan.ticket.value()},
+                                {QStringLiteral("showId"), scan.show.value()},
+                                {QStringLiteral("door"), scan.door},
+                                {QStringLiteral("terminal"), scan.terminal},
+                                {QStringLiteral("user"), scan.user},
+                                {QStringLiteral("scannedAt"), isoUtc(scan.scannedAtMs)},
+                                {QStringLiteral("uploadedAt"), isoUtc(scan.uploadedAtMs)},
+                                {QStringLiteral("result"), scan.result},
+                                {QStringLiteral("offline"), scan.offline},
+                                {QStringLiteral("flagged"), scan.flagged}});
+    call.ok(200, QJsonObject{{QStringLiteral("scans"), list}});
 }
 
 // ---------------------------------------------------------------------------------------------

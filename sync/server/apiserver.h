@@ -38,6 +38,10 @@ struct ServerConfig
     // HTTPS and WSS with this certificate and key (serverTlsConfiguration()); none: plain HTTP,
     // which only the --insecure-http development flag asks for. /health reports which.
     std::optional<QSslConfiguration> tls;
+    // Kiosks (docs/kiosk-and-door-api.md): seats one kiosk account may have at once, and hold
+    // and order requests it may make per minute (0: no limit).
+    int kioskMaxSeats = 6;
+    int kioskRatePerMinute = 20;
 };
 
 struct PendingReply;
@@ -115,6 +119,23 @@ private:
     void reprintTicket(Call &call);
     void exchangeTickets(Call &call);
     void listHolds(Call &call);
+    // Kiosks and door scanning (docs/kiosk-and-door-api.md).
+    void cancelOrder(Call &call);
+    void unlockKiosk(Call &call);
+    void ticketKeys(Call &call);
+    void ticketRevocations(Call &call);
+    void uploadScans(Call &call);
+    void listScans(Call &call);
+    // False (answered 429 with Retry-After) when a kiosk made too many hold and order requests;
+    // staff are never limited.
+    [[nodiscard]] bool admitKioskRequest(Call &call);
+    // A supervisor's name and password or PIN checked as POST /overrides and POST
+    // /kiosk/unlock do: slow (call it off the network thread), wrong ones count towards the
+    // lockout, BadCredentials when wrong, RateLimited while locked. The role is the caller's
+    // to check.
+    [[nodiscard]] Core::Result<Core::Account> checkSupervisorCredentials(const QString &name,
+                                                                         const QString &secret,
+                                                                         Core::CredentialKind kind);
     // Who acts: user, terminal, open shift and the supervisor of an override.
     [[nodiscard]] Core::Requester requesterOf(const Call &call);
     // The body of an acquirer callback once its X-Payment-Signature verified; a refused one is
@@ -159,6 +180,13 @@ private:
     // Logins (slow password hashing) and audit writes run here, off the network thread; the
     // destructor waits for them, so none outlives the server.
     QThreadPool m_background;
+    // Kiosk request budgets (token buckets by user id); touched on this thread only.
+    struct KioskBudget
+    {
+        double tokens = 0;
+        qint64 updatedMs = 0;
+    };
+    QHash<QString, KioskBudget> m_kioskBudgets;
     std::mutex m_postedMutex;
     std::vector<std::function<void()>> m_posted;
 };

@@ -101,6 +101,19 @@ QStringList idsOf(const QList<SeatId> &seats)
     return ids;
 }
 
+// A scan of a genuine ticket by `scanner`, at no particular door.
+VerifyCommand scanOf(const TicketCode &ticket, const ShowId &show, const SeatId &seat,
+                     const OrderId &order, const QString &scanner)
+{
+    VerifyCommand command;
+    command.ticket = ticket;
+    command.show = show;
+    command.seat = seat;
+    command.order = order;
+    command.scanner = UserId(scanner);
+    return command;
+}
+
 QList<SeatId> seatIds(const QStringList &ids)
 {
     QList<SeatId> seats;
@@ -200,7 +213,7 @@ private:
     Result<VerifyOutcome> verify(const TicketView &ticket, const OrderId &order,
                                  const ShowId &show = kShow)
     {
-        VerifyCommand command{ticket.code, show, ticket.seat, order, UserId(u"gate1"_s)};
+        const VerifyCommand command = scanOf(ticket.code, show, ticket.seat, order, u"gate1"_s);
         return await<VerifyOutcome>([&](auto done) { m_engine->verifyTicket(command, done); });
     }
 
@@ -1036,6 +1049,119 @@ private slots:
         // Once the sale is over, nothing more is held.
         m_clock.advanceMs(6 * 24 * kHour);
         QCOMPARE(codeOf(hold({u"MAIN-B-5"_s})), wire(ErrorCode::Conflict));
+        audit();
+    }
+
+    // Kiosks (docs/kiosk-and-door-api.md): the seat cap counts the kiosk's ACTIVE holds, those
+    // of its unpaid orders included, and nobody else's.
+    void kioskSeatCap()
+    {
+        auto capped = [&](const QStringList &seats) {
+            HoldCommand command{kShow, UserId(u"kiosk1"_s), seatIds(seats), 60, 3};
+            return await<HoldConfirmation>([&](auto done) { m_engine->hold(command, done); });
+        };
+        const auto first = capped({u"MAIN-A-1"_s, u"MAIN-A-2"_s});
+        VERIFY_OK(first);
+        const auto created = order(first->hold, u"kiosk1"_s);
+        VERIFY_OK(created);
+        const auto over = capped({u"MAIN-A-3"_s, u"MAIN-A-4"_s});
+        QCOMPARE(codeOf(over), wire(ErrorCode::KioskSeatLimit));
+        QCOMPARE(over.error().details.value(u"maxSeats"_s).toInt(), 3);
+        QCOMPARE(over.error().details.value(u"seatsHeld"_s).toInt(), 2);
+        QCOMPARE(over.error().details.value(u"seatsRequested"_s).toInt(), 2);
+        QCOMPARE(seat(u"MAIN-A-3"_s), u"AVAILABLE"_s);
+        VERIFY_OK(hold({u"MAIN-B-1"_s, u"MAIN-B-2"_s}, u"kiosk2"_s));
+        VERIFY_OK(capped({u"MAIN-A-3"_s}));
+        QCOMPARE(codeOf(capped({u"MAIN-A-4"_s})), wire(ErrorCode::KioskSeatLimit));
+
+        // Cancelling its unpaid order gives the seats back at once.
+        CancelOrderCommand cancel{created->order, UserId(u"kiosk1"_s), false};
+        const auto cancelled =
+            await<CancelOrderOutcome>([&](auto done) { m_engine->cancelOrder(cancel, done); });
+        VERIFY_OK(cancelled);
+        QVERIFY(cancelled->changed);
+        QCOMPARE(orderStatus(created->order), u"CANCELLED"_s);
+        QCOMPARE(seat(u"MAIN-A-1"_s), u"AVAILABLE"_s);
+        VERIFY_OK(capped({u"MAIN-A-4"_s, u"MAIN-A-1"_s}));
+        const auto again =
+            await<CancelOrderOutcome>([&](auto done) { m_engine->cancelOrder(cancel, done); });
+        VERIFY_OK(again);
+        QVERIFY(!again->changed);
+        audit();
+    }
+
+    // Offline scans: the first door's use stands, a second door that let the holder in is
+    // flagged with it, a repeated scan id changes nothing.
+    void offlineScanConflict()
+    {
+        const auto held = hold({u"MAIN-B-3"_s});
+        VERIFY_OK(held);
+        const auto created = order(held->hold);
+        VERIFY_OK(created);
+        const auto paid = tender(created->order, PaymentMethod::Cash, 5'000);
+        VERIFY_OK(paid);
+        const TicketView ticket = paid->tickets.first();
+        auto scan = [&](const QString &id, const QString &door, qint64 at, bool admitted) {
+            UploadedScan entry;
+            entry.scanId = id;
+            entry.verify = scanOf(ticket.code, kShow, ticket.seat, created->order, u"door-user"_s);
+            entry.verify.door = door;
+            entry.scannedAtMs = at;
+            entry.admittedOffline = admitted;
+            return entry;
+        };
+        auto upload = [&](QList<UploadedScan> scans) {
+            ScanUploadCommand command{std::move(scans)};
+            return await<QList<VerifyOutcome>>(
+                [&](auto done) { m_engine->uploadScans(command, done); });
+        };
+        const qint64 northAt = m_clock.nowMs() - 60 * kSecond;
+        const auto north = upload({scan(u"north-0001"_s, u"North"_s, northAt, true)});
+        VERIFY_OK(north);
+        QCOMPARE(north->first().result, ScanResult::Valid);
+        QCOMPARE(north->first().usedAtMs, northAt);
+        QCOMPARE(north->first().usedDoor, u"North"_s);
+        QVERIFY(!north->first().flagged);
+
+        const auto south = upload({scan(u"south-0001"_s, u"South"_s, northAt + kSecond, true),
+                                   scan(u"south-0002"_s, u"South"_s, northAt + kSecond, false),
+                                   scan(u"north-0001"_s, u"North"_s, northAt, true)});
+        VERIFY_OK(south);
+        QCOMPARE(south->size(), 3);
+        QCOMPARE(south->at(0).result, ScanResult::AlreadyUsed);
+        QVERIFY(south->at(0).flagged);
+        QVERIFY(south->at(0).conflict.has_value());
+        QCOMPARE(south->at(0).conflict->usedDoor, u"North"_s);
+        QCOMPARE(south->at(0).conflict->usedAtMs, northAt);
+        QCOMPARE(south->at(1).result, ScanResult::AlreadyUsed);
+        QVERIFY(!south->at(1).flagged);
+        QVERIFY(south->at(2).replayed);
+        QCOMPARE(scalar(u"SELECT COUNT(*) FROM ticket_scan"_s).toInt(), 3);
+        QCOMPARE(scalar(u"SELECT COUNT(*) FROM ticket_scan WHERE flagged = 1"_s).toInt(), 1);
+        QCOMPARE(scalar(u"SELECT used_door FROM issued_ticket WHERE ticket_code = ?"_s,
+                        {ticket.code.value()})
+                     .toString(),
+                 u"North"_s);
+
+        // A door of another show: genuine but not admitted there, and not used up.
+        const auto other = hold({u"MAIN-B-4"_s});
+        VERIFY_OK(other);
+        const auto otherOrder = order(other->hold);
+        VERIFY_OK(otherOrder);
+        const auto otherPaid = tender(otherOrder->order, PaymentMethod::Cash, 5'000);
+        VERIFY_OK(otherPaid);
+        VerifyCommand wrongDoor =
+            scanOf(otherPaid->tickets.first().code, kShow, otherPaid->tickets.first().seat,
+                   otherOrder->order, u"door-user"_s);
+        wrongDoor.doorShow = kLaterShow;
+        const auto wrong =
+            await<VerifyOutcome>([&](auto done) { m_engine->verifyTicket(wrongDoor, done); });
+        VERIFY_OK(wrong);
+        QCOMPARE(wrong->result, ScanResult::WrongShow);
+        QCOMPARE(scalar(u"SELECT status FROM issued_ticket WHERE ticket_code = ?"_s,
+                        {otherPaid->tickets.first().code.value()})
+                     .toInt(),
+                 1);
         audit();
     }
 };

@@ -320,6 +320,7 @@ private slots:
         QTest::newRow("ShiftAlreadyOpen") << ErrorCode::ShiftAlreadyOpen << 409;
         QTest::newRow("NoOpenShift") << ErrorCode::NoOpenShift << 404;
         QTest::newRow("ShiftClosed") << ErrorCode::ShiftClosed << 409;
+        QTest::newRow("KioskSeatLimit") << ErrorCode::KioskSeatLimit << 403;
         QTest::newRow("Overloaded") << ErrorCode::Overloaded << 503;
         QTest::newRow("Unreachable") << ErrorCode::Unreachable << 503;
         QTest::newRow("StorageFailure") << ErrorCode::StorageFailure << 500;

@@ -126,6 +126,14 @@ private slots:
             {"POST", u"/orders/"_s + order + u"/exchanges"_s, {401, 403, 0, 403, 403}},
             {"POST", u"/tickets/T_NOT_THERE/reprint"_s, {401, 403, 0, 403, 403}},
             {"GET", u"/holds?showId=seagull-2"_s, {401, 403, 0, 403, 0}},
+            // Door scanning and kiosks (docs/kiosk-and-door-api.md).
+            {"GET", u"/tickets/keys"_s, {401, 0, 0, 403, 0}},
+            {"GET", u"/tickets/revocations"_s, {401, 0, 0, 403, 0}},
+            {"POST", u"/tickets/scans"_s, {401, 0, 0, 403, 403}},
+            {"GET", u"/tickets/scans"_s, {401, 403, 0, 403, 0}},
+            {"POST", u"/kiosk/unlock"_s, {401, 403, 403, 0, 403}},
+            // Last: the clerk cancels its own order here; the kiosk may not (not its order).
+            {"POST", u"/orders/"_s + order + u"/cancel"_s, {401, 0, 0, 403, 403}},
         };
         for (const Endpoint &endpoint : endpoints) {
             for (int r = 0; r < kRoles.size(); ++r)

@@ -105,6 +105,11 @@ bool TestServer::startOn(quint16 port, int timeoutMs)
         arguments.append(QStringLiteral("--demo"));
     if (!m_options.tls)
         arguments.append(QStringLiteral("--insecure-http"));
+    if (m_options.kioskMaxSeats >= 0)
+        arguments << QStringLiteral("--kiosk-max-seats")
+                  << QString::number(m_options.kioskMaxSeats);
+    if (m_options.kioskRate >= 0)
+        arguments << QStringLiteral("--kiosk-rate") << QString::number(m_options.kioskRate);
     arguments.append(m_options.extraArguments);
     m_process->start(serverBinary(), arguments);
     if (!m_process->waitForStarted(10'000)) {

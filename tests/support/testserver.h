@@ -31,6 +31,9 @@ public:
         // HTTPS/WSS with the data directory's certificate (or extraArguments' --tls-cert);
         // false: --insecure-http, the plain HTTP most tests talk.
         bool tls = false;
+        // Kiosk limits (--kiosk-max-seats, --kiosk-rate); negative: the server's defaults.
+        int kioskMaxSeats = -1;
+        int kioskRate = -1; // 0: no limit
     };
 
     TestServer();
