@@ -48,15 +48,17 @@ struct ScanConflict
 // scan() takes what a keyboard-wedge scanner typed (a QR payload) or a typed ticket code and
 // answers with scanned(). Local checks come first and never need the network: garbage, an
 // unsigned or tampered payload or one from an unknown key is FORGED, another show's ticket is
-// WRONG_SHOW — answered before scan() returns. A genuine ticket for this door is then verified
+// WRONG_SHOW — answered before scan() returns (and, when online, sent on to the server only to
+// be recorded). A genuine ticket for this door is then verified
 // online (POST /tickets/verify, short timeout); when the server cannot be reached the door
 // decides from its cache — revocations and uses it has synced, and the tickets it let in itself
 // — and queues the scan in the cache (a crash loses nothing). The queue is uploaded in parts
-// (at most 500) whenever the server answers again; a flagged upload (the same ticket let in at
-// two doors) is reported with conflictFound(). An entry the server refuses as malformed is
-// marked refused in the cache and the rest of the queue goes on. Revocations are refreshed
-// every refreshIntervalMs (30 s), and keys at start(); while offline the refresh is retried
-// every retryIntervalMs (5 s) and doubles as the probe that notices the server is back.
+// (of 100, what fits the server's body limit) whenever the server answers again; a flagged upload
+// (the same ticket let in at two doors) is reported with conflictFound(). An entry the server
+// refuses as malformed is marked refused in the cache and the rest of the queue goes on.
+// Revocations are refreshed every refreshIntervalMs (30 s), and keys at start(); while offline the
+// refresh is retried every retryIntervalMs (5 s) and doubles as the probe that notices the server
+// is back.
 //
 // Typed ticket codes (not "BX1." payloads) are looked up online (order search) and then
 // checked like their payload; offline they stay undecided.
@@ -113,6 +115,7 @@ signals:
 private:
     void scanPayload(ScanOutcome outcome, const QString &payload);
     void lookUpTypedCode(ScanOutcome outcome);
+    void recordRefusal(const QString &payload);
     void verifyOnline(ScanOutcome outcome, const QString &payload,
                       const Core::TicketClaims &claims);
     void decideOffline(ScanOutcome outcome, const QString &payload,
@@ -138,7 +141,7 @@ private:
     int m_refreshIntervalMs = 30'000;
     int m_retryIntervalMs = 5'000;
     int m_verifyTimeoutMs = 1'500;
-    int m_partSize = 500;
+    int m_partSize = 100;
     int m_serial = 0;
     int m_pending = 0;
     bool m_online = true;
