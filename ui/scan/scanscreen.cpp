@@ -146,7 +146,11 @@ ScanScreen::ScanScreen(Sync::DoorScanner &scanner, QWidget *parent)
     updateBanner();
 }
 
-ScanScreen::~ScanScreen() = default;
+ScanScreen::~ScanScreen()
+{
+    // Children going away move the focus; this screen is half destroyed by then.
+    disconnect(qApp, nullptr, this, nullptr);
+}
 
 void ScanScreen::setShowTitles(const QHash<QString, QString> &titles)
 {
