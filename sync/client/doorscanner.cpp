@@ -151,6 +151,7 @@ void DoorScanner::refresh()
         // Nothing to sync; probe the server so the queue goes when it is back.
         m_client.health(this, [this](Result<> ok) {
             setOnline(ok || ok.error().code != ErrorCode::Unreachable);
+            m_refreshTimer.start(m_online ? m_refreshIntervalMs : m_retryIntervalMs);
         });
         return;
     }
@@ -505,6 +506,7 @@ void DoorScanner::handleUploadFailed(const QList<QueuedScan> &part, const Error 
             report(tr("Cannot mark a refused scan: %1").arg(ok.error().message));
         report(tr("The server refused queued scan %1: %2")
                    .arg(part.first().scan.scanId, error.message));
+        m_partSize = kMaxUploadPart; // found it: the rest goes in full parts again
     } else {
         m_partSize = 1;
     }

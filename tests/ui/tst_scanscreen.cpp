@@ -2,15 +2,21 @@
 // Enter (or Tab) goes into the focused field and the answer shows as large coloured text with
 // its tone, per result; counters, the latest scans and the offline banner follow; clicks
 // elsewhere on the screen leave the focus in the field. The door has its own ticket key and no
-// server (an address nobody listens on), so every answer comes from the door itself.
+// server (an address nobody listens on), so every answer comes from the door itself. Last, the
+// whole terminal against a real server: Orders > Door scanning… for the open show, a ticket sold
+// through the API scanned VALID and then ALREADY USED with the door and the clerk.
 
 #include "clientwait.h"
+#include "moneydesk.h"
+#include "terminal.h"
+#include "testserver.h"
 
 #include "core/common/clock.h"
 #include "core/security/ticketsigner.h"
 #include "sync/client/apiclient.h"
 #include "sync/client/doorscanner.h"
 #include "sync/client/terminalcache.h"
+#include "ui/main/mainwindow.h"
 #include "ui/scan/recentscansmodel.h"
 #include "ui/scan/scanscreen.h"
 #include "ui/scan/scansounds.h"
@@ -32,6 +38,7 @@
 using namespace Boxoffice;
 using namespace Boxoffice::Gui;
 using namespace Boxoffice::Sync;
+using namespace Boxoffice::Test;
 
 namespace {
 
@@ -98,11 +105,11 @@ private:
     }
 
     // With BOXOFFICE_SCAN_SHOTS set to a folder, the screen as it looks now is saved there.
-    void shoot(const QString &name) const
+    static void shoot(QWidget *screen, const QString &name)
     {
         const QString folder = qEnvironmentVariable("BOXOFFICE_SCAN_SHOTS");
         if (!folder.isEmpty())
-            QVERIFY(m_screen->grab().save(QDir(folder).filePath(name + QStringLiteral(".png"))));
+            QVERIFY(screen->grab().save(QDir(folder).filePath(name + QStringLiteral(".png"))));
     }
 
 private slots:
@@ -149,7 +156,7 @@ private slots:
         QCOMPARE(m_screen->input()->text(), QString()); // ready for the next holder
         QCOMPARE(m_screen->admittedCount(), 1);
         QCOMPARE(m_screen->refusedCount(), 0);
-        shoot(QStringLiteral("scan-valid"));
+        shoot(m_screen.get(), QStringLiteral("scan-valid"));
 
         wedge(payload);
         QCOMPARE(m_screen->resultTitle(), QStringLiteral("ALREADY USED"));
@@ -160,7 +167,7 @@ private slots:
         QCOMPARE(played(), QStringLiteral("ALREADY_USED"));
         QCOMPARE(m_screen->admittedCount(), 1);
         QCOMPARE(m_screen->refusedCount(), 1);
-        shoot(QStringLiteral("scan-already-used"));
+        shoot(m_screen.get(), QStringLiteral("scan-already-used"));
     }
 
     void revokedShowsTheReason()
@@ -278,6 +285,91 @@ private slots:
         // Tab moves nowhere either.
         QTest::keyClick(m_screen->input(), Qt::Key_Tab);
         QCOMPARE(QApplication::focusWidget(), m_screen->input());
+    }
+    void flaggedConflictsAreListed()
+    {
+        QVERIFY(m_screen->conflictsText().isEmpty());
+        ScanConflict conflict;
+        conflict.scanId = QStringLiteral("SCAN_conflict_0001");
+        conflict.ticket = Core::TicketCode(QStringLiteral("T0CONFLICT01"));
+        conflict.door = QStringLiteral("North 1");
+        conflict.scannedMs = QDateTime::currentMSecsSinceEpoch() - 60'000;
+        conflict.earlierUsedMs = conflict.scannedMs - 30'000;
+        conflict.earlierDoor = QStringLiteral("South 2");
+        conflict.earlierBy = QStringLiteral("ann");
+        emit m_scanner->conflictFound(conflict);
+        QCOMPARE(m_screen->conflictCount(), 1);
+        const QString text = m_screen->conflictsText();
+        QVERIFY2(text.contains(QStringLiteral("T0CONFLICT01")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("South 2")));
+        QVERIFY(text.contains(QStringLiteral("by ann")));
+        QVERIFY(m_screen->findChild<QLabel *>(QStringLiteral("conflicts"))->isVisible());
+        QCOMPARE(QApplication::focusWidget(), m_screen->input());
+    }
+
+    void onlineFromTheMainWindow()
+    {
+        m_screen->close();
+        TestServer server;
+        QVERIFY2(server.start(), qPrintable(server.output()));
+        MoneyDesk desk(server);
+        QString why;
+        QVERIFY2(desk.loginAll(&why), qPrintable(why));
+        auto sold = desk.paidSale(1, kShow.value(), &why);
+        QVERIFY2(sold, qPrintable(why));
+        const QString payload = sold->tickets.at(0).value(QStringLiteral("qrPayload")).toString();
+
+        App::TerminalOptions options;
+        options.server = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.port()));
+        options.cachePath = m_dir.filePath(QStringLiteral("terminal.db"));
+        options.terminalName = QStringLiteral("Main door");
+        auto terminal = App::Terminal::create(options);
+        QVERIFY2(terminal, terminal ? "" : qPrintable(terminal.error().message));
+        auto session = Test::awaitResult<Session>([&](auto done) {
+            (*terminal)->client().login(QStringLiteral("clerk"), server.options().demoPassword,
+                                        nullptr, done);
+        });
+        QVERIFY2(session, Test::describe(session));
+        Gui::MainWindow &window = (*terminal)->window(QStringLiteral("clerk"));
+        window.show();
+        window.start();
+        window.openShow(kShow);
+        QTRY_VERIFY_WITH_TIMEOUT((*terminal)->model().hasShow(), 30'000);
+
+        QAction *entry = nullptr;
+        for (QAction *action : window.findChildren<QAction *>()) {
+            if (action->text() == QStringLiteral("&Door scanning…"))
+                entry = action;
+        }
+        QVERIFY(entry);
+        entry->trigger();
+        auto *screen = window.findChild<ScanScreen *>();
+        QVERIFY(screen);
+        screen->sounds()->setMuted(true);
+        QVERIFY(QTest::qWaitForWindowActive(screen));
+        QCOMPARE(screen->scanner().show(), kShow);
+        QCOMPARE(screen->scanner().door(), QStringLiteral("Main door"));
+        QTRY_VERIFY_WITH_TIMEOUT(screen->scanner().keyCount() > 0, 30'000);
+        QTRY_VERIFY_WITH_TIMEOUT(!screen->offlineBanner()->isVisible(), 30'000);
+
+        QSignalSpy spy(&screen->scanner(), &DoorScanner::scanned);
+        QTest::keyClicks(screen->input(), payload);
+        QTest::keyClick(screen->input(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 10'000);
+        QCOMPARE(screen->resultTitle(), QStringLiteral("VALID"));
+        QVERIFY(!spy.at(0).at(0).value<ScanOutcome>().offline);
+        QVERIFY(screen->resultDetail().contains(sold->seats.at(0)));
+        shoot(screen, QStringLiteral("scan-online-valid"));
+
+        // The same ticket again: when, at which door, by whom.
+        QTest::keyClicks(screen->input(), payload);
+        QTest::keyClick(screen->input(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 2, 10'000);
+        QCOMPARE(screen->resultTitle(), QStringLiteral("ALREADY USED"));
+        QVERIFY2(screen->resultDetail().contains(QStringLiteral("at Main door by clerk")),
+                 qPrintable(screen->resultDetail()));
+        QCOMPARE(QApplication::focusWidget(), screen->input());
+        shoot(screen, QStringLiteral("scan-online-already-used"));
     }
 };
 

@@ -268,7 +268,7 @@ void ScanScreen::updateHeader()
     const QString title = m_showTitles.value(show);
     QString text = show.isEmpty() ? tr("Any show") : (title.isEmpty() ? show : title);
     if (!m_scanner.door().isEmpty())
-        text += tr(" · Door %1").arg(m_scanner.door());
+        text += tr(" · Door: %1").arg(m_scanner.door());
     m_header->setText(text);
 }
 
