@@ -684,35 +684,39 @@ void ApiServer::releaseHold(Call &call)
     if (call.override)
         forced.detail.insert(QStringLiteral("authorizedBy"), call.authorizedBy());
     const UserId actor = command.actor;
-    m_engine.release(
-        std::move(command), [this, reply, forced, actor](Result<ReleaseOutcome> result) mutable {
-            // Releasing another user's (stuck) hold is an act on record.
-            if (result && result->released && result->owner != actor) {
-                QJsonArray seats;
-                for (const SeatId &seat : result->seats)
-                    seats.append(seat.value());
-                forced.detail.insert(QStringLiteral("owner"), result->owner.value());
-                forced.detail.insert(QStringLiteral("showId"), result->show.value());
-                forced.detail.insert(QStringLiteral("totalPriceCents"), result->totalCents);
-                forced.detail.insert(
-                    QStringLiteral("before"),
-                    QJsonObject{{QStringLiteral("holdStatus"), QStringLiteral("ACTIVE")},
-                                {QStringLiteral("seatStatus"), QStringLiteral("HELD")},
-                                {QStringLiteral("seatIds"), seats}});
-                forced.detail.insert(
-                    QStringLiteral("after"),
-                    QJsonObject{{QStringLiteral("holdStatus"), wireName(result->state)},
-                                {QStringLiteral("seatStatus"), QStringLiteral("AVAILABLE")},
-                                {QStringLiteral("seatIds"), seats}});
-                audit(forced);
-            }
-            post([reply, result] {
-                if (result)
-                    reply->send(200, toJson(releaseJson(*result)));
-                else
-                    reply->send(result.error());
-            });
+    const QString path = call.request.url().path();
+    m_engine.release(std::move(command), [this, reply, forced, actor,
+                                          path](Result<ReleaseOutcome> result) mutable {
+        if (!result && result.error().code == ErrorCode::Forbidden)
+            audit(AuditEntry{forced.actor, QStringLiteral("access.denied"), path, forced.terminal,
+                             QJsonObject{{QStringLiteral("reason"), result.error().message}}});
+        // Releasing another user's (stuck) hold is an act on record.
+        if (result && result->released && result->owner != actor) {
+            QJsonArray seats;
+            for (const SeatId &seat : result->seats)
+                seats.append(seat.value());
+            forced.detail.insert(QStringLiteral("owner"), result->owner.value());
+            forced.detail.insert(QStringLiteral("showId"), result->show.value());
+            forced.detail.insert(QStringLiteral("totalPriceCents"), result->totalCents);
+            forced.detail.insert(
+                QStringLiteral("before"),
+                QJsonObject{{QStringLiteral("holdStatus"), QStringLiteral("ACTIVE")},
+                            {QStringLiteral("seatStatus"), QStringLiteral("HELD")},
+                            {QStringLiteral("seatIds"), seats}});
+            forced.detail.insert(
+                QStringLiteral("after"),
+                QJsonObject{{QStringLiteral("holdStatus"), wireName(result->state)},
+                            {QStringLiteral("seatStatus"), QStringLiteral("AVAILABLE")},
+                            {QStringLiteral("seatIds"), seats}});
+            audit(forced);
+        }
+        post([reply, result] {
+            if (result)
+                reply->send(200, toJson(releaseJson(*result)));
+            else
+                reply->send(result.error());
         });
+    });
 }
 
 void ApiServer::createOrder(Call &call)
@@ -771,29 +775,34 @@ void ApiServer::createOrder(Call &call)
         call.session->account.username, QStringLiteral("order.created"), {}, command.terminal, {}};
     if (!command.shiftId.isEmpty())
         created.detail.insert(QStringLiteral("shiftId"), command.shiftId);
-    m_engine.createOrder(
-        std::move(command), [this, reply, key, created](Result<OrderCreated> result) mutable {
-            if (result && !result->replayed) {
-                created.subject = result->order.value();
-                created.detail.insert(QStringLiteral("holdId"), result->hold.value());
-                created.detail.insert(QStringLiteral("amountCents"), result->amount.minorUnits());
-                created.detail.insert(QStringLiteral("currency"), result->amount.currency());
-                created.detail.insert(
-                    QStringLiteral("after"),
-                    QJsonObject{{QStringLiteral("status"), wireName(OrderState::PendingPay)}});
-                audit(created);
-            }
-            post([this, reply, key, result] {
-                m_keysInFlight.remove(key);
-                if (!result)
-                    return reply->send(result.error());
-                if (result->replayed)
-                    reply->send(201, result->responseJson, QByteArrayLiteral("Idempotent-Replayed"),
-                                QByteArrayLiteral("true"));
-                else
-                    reply->send(201, result->responseJson);
-            });
+    const QString path = call.request.url().path();
+    m_engine.createOrder(std::move(command), [this, reply, key, created,
+                                              path](Result<OrderCreated> result) mutable {
+        // Another user's hold: refused like a route the role may not call, and on record.
+        if (!result && result.error().code == ErrorCode::Forbidden)
+            audit(AuditEntry{created.actor, QStringLiteral("access.denied"), path, created.terminal,
+                             QJsonObject{{QStringLiteral("reason"), result.error().message}}});
+        if (result && !result->replayed) {
+            created.subject = result->order.value();
+            created.detail.insert(QStringLiteral("holdId"), result->hold.value());
+            created.detail.insert(QStringLiteral("amountCents"), result->amount.minorUnits());
+            created.detail.insert(QStringLiteral("currency"), result->amount.currency());
+            created.detail.insert(
+                QStringLiteral("after"),
+                QJsonObject{{QStringLiteral("status"), wireName(OrderState::PendingPay)}});
+            audit(created);
+        }
+        post([this, reply, key, result] {
+            m_keysInFlight.remove(key);
+            if (!result)
+                return reply->send(result.error());
+            if (result->replayed)
+                reply->send(201, result->responseJson, QByteArrayLiteral("Idempotent-Replayed"),
+                            QByteArrayLiteral("true"));
+            else
+                reply->send(201, result->responseJson);
         });
+    });
 }
 
 void ApiServer::orderDetail(Call &call)

@@ -20,6 +20,7 @@
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
+#include <QUrl>
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -1206,6 +1207,115 @@ void TestBadInput::everyEndpoint_data()
             clerk, R"({"qrPayload":)" + f.payload + '}', 200, QStringLiteral("result=FORGED"));
     row(QStringLiteral("verify: kiosk may not scan"), "POST", verify, kiosk,
         R"({"qrPayload":"BX1.a.b"})", 403, forbidden);
+    fieldRows(QStringLiteral("verify"), verify, clerk, QStringLiteral("showId"),
+              R"({"qrPayload":"BX1.a.b","showId":@})", badStrings(false), 0);
+    fieldRows(QStringLiteral("verify"), verify, clerk, QStringLiteral("door"),
+              R"({"qrPayload":"BX1.a.b","door":@})", badStrings(false), 0);
+    row(QStringLiteral("verify: showId with a space"), "POST", verify, clerk,
+        R"({"qrPayload":"BX1.a.b","showId":"seagull 1"})", 400, bad);
+
+    // --- Door scanning and kiosks (docs/kiosk-and-door-api.md) -------------------------
+    // Every row is refused before anything is decided: no scan is recorded, no order
+    // cancelled, no supervisor's PIN is checked (wrong ones would count towards a lockout).
+    const QByteArray scans = api("/tickets/scans");
+    const QByteArray scanTemplate =
+        R"({"scans":[{"scanId":"scan-bad-input-1","qrPayload":"BX1.a.b","showId":"seagull-1",)"
+        R"("door":"North","scannedAt":"2026-01-01T00:00:00.000Z","offlineResult":"VALID"}]})";
+    bodyRows(QStringLiteral("scans"), scans, clerk, R"({"scans":[]})", 0);
+    for (const QByteArray value : {"42", "{}", "\"scans\"", "null", "true"})
+        row(QStringLiteral("scans: scans is %1").arg(QString::fromLatin1(value)), "POST", scans,
+            clerk, R"({"scans":)" + value + '}', 400, bad);
+    row(QStringLiteral("scans: an entry that is no object"), "POST", scans, clerk,
+        R"({"scans":["x"]})", 400, bad);
+    const struct
+    {
+        const char *field;
+        const char *valid;
+        bool required;
+    } scanFields[] = {
+        {"scanId", "\"scan-bad-input-1\"", true},
+        {"qrPayload", "\"BX1.a.b\"", true},
+        {"showId", "\"seagull-1\"", true},
+        {"door", "\"North\"", false},
+        {"scannedAt", "\"2026-01-01T00:00:00.000Z\"", true},
+        {"offlineResult", "\"VALID\"", true},
+    };
+    for (const auto &f : scanFields) {
+        const QByteArray valid = '"' + QByteArray(f.field) + "\":" + f.valid;
+        const QByteArray templ =
+            QByteArray(scanTemplate).replace(valid, '"' + QByteArray(f.field) + "\":@");
+        fieldRows(QStringLiteral("scans"), scans, clerk, QLatin1StringView(f.field), templ,
+                  badStrings(f.required), 0);
+    }
+    const struct
+    {
+        const char *name;
+        QByteArray from;
+        QByteArray to;
+    } badScans[] = {
+        {"scanId of 7 characters", "scan-bad-input-1", "scan-12"},
+        {"scanId with a dot", "scan-bad-input-1", "scan.bad.input"},
+        {"scanId with a space", "scan-bad-input-1", "scan bad input"},
+        {"showId with a space", "seagull-1", "seagull 1"},
+        {"scannedAt not a time", "2026-01-01T00:00:00.000Z", "yesterday"},
+        {"scannedAt 30 February", "2026-01-01T00:00:00.000Z", "2026-02-30T00:00:00.000Z"},
+        {"offlineResult lower case", "\"VALID\"", "\"valid\""},
+        {"offlineResult unknown", "\"VALID\"", "\"MAYBE\""},
+    };
+    for (const auto &b : badScans)
+        row(QStringLiteral("scans: %1").arg(QLatin1StringView(b.name)), "POST", scans, clerk,
+            QByteArray(scanTemplate).replace(b.from, b.to), 400, bad);
+    row(QStringLiteral("scans: 501 entries"), "POST", scans, clerk,
+        "{\"scans\":[" + QByteArray("{},").repeated(500) + "{}]}", 400, bad);
+    row(QStringLiteral("scans: kiosk may not upload"), "POST", scans, kiosk, scanTemplate, 403,
+        forbidden);
+
+    const QByteArray revocations = api("/tickets/revocations?showId=seagull-1");
+    for (const QByteArray query :
+         {"&since=yesterday", "&since=%ZZ", "&since=2026-02-30T00:00:00Z", "&since="})
+        row(QStringLiteral("revocations: since %1").arg(QString::fromLatin1(query)), "GET",
+            revocations + query, clerk, {}, 400, bad);
+    row(QStringLiteral("revocations: no showId"), "GET", api("/tickets/revocations"), clerk, {},
+        400, bad);
+    row(QStringLiteral("revocations: SQL showId"), "GET",
+        api("/tickets/revocations?showId=") + QUrl::toPercentEncoding(QString::fromUtf8(kSql)),
+        clerk, {}, 400, bad);
+    row(QStringLiteral("revocations: unknown show"), "GET",
+        api("/tickets/revocations?showId=no-such-show"), clerk, {}, 404, notFound);
+    for (const QByteArray query : {"&limit=0", "&limit=501", "&limit=-1", "&limit=ten",
+                                   "&limit=1e3", "&flagged=1", "&flagged=TRUE", "&flagged="})
+        row(QStringLiteral("scan list: %1").arg(QString::fromLatin1(query)), "GET",
+            api("/tickets/scans?showId=seagull-1") + query, supervisor, {}, 400, bad);
+    row(QStringLiteral("scan list: unknown show"), "GET", api("/tickets/scans?showId=nope"),
+        supervisor, {}, 404, notFound);
+
+    const QByteArray cancelTarget = api("/orders/") + m_order.toLatin1() + "/cancel";
+    for (const QByteArray &body : {QByteArray("["), QByteArray("[]"), QByteArray("42"),
+                                   QByteArray("{\"x\":NaN}"), QByteArray(kSql)})
+        row(QStringLiteral("cancel: body %1").arg(QString::fromUtf8(body.left(20))), "POST",
+            cancelTarget, clerk, body, 400, bad);
+    row(QStringLiteral("cancel: kiosk may not cancel a clerk's order"), "POST", cancelTarget, kiosk,
+        "{}", 403, forbidden);
+    row(QStringLiteral("cancel: admin may not cancel"), "POST", cancelTarget, admin, "{}", 403,
+        forbidden);
+    row(QStringLiteral("cancel: unknown order"), "POST", api("/orders/ORD_nope/cancel"), clerk,
+        "{}", 404, notFound);
+    row(QStringLiteral("cancel: 65-character order id"), "POST",
+        api("/orders/") + longId + "/cancel", clerk, "{}", 404, notFound);
+
+    const QByteArray unlockTarget = api("/kiosk/unlock");
+    bodyRows(QStringLiteral("unlock"), unlockTarget, kiosk,
+             R"({"supervisor":"supervisor","pin":"1234"})", 0);
+    fieldRows(QStringLiteral("unlock"), unlockTarget, kiosk, QStringLiteral("supervisor"),
+              R"({"supervisor":@,"pin":"1234"})", badStrings(true), 0);
+    fieldRows(QStringLiteral("unlock"), unlockTarget, kiosk, QStringLiteral("pin"),
+              R"({"supervisor":"supervisor","pin":@})", badStrings(true), 0);
+    fieldRows(QStringLiteral("unlock"), unlockTarget, kiosk, QStringLiteral("password"),
+              R"({"supervisor":"supervisor","password":@})", badStrings(true), 0);
+    row(QStringLiteral("unlock: both pin and password"), "POST", unlockTarget, kiosk,
+        R"({"supervisor":"supervisor","pin":"1234","password":"x"})", 400, bad);
+    row(QStringLiteral("unlock: clerk may not unlock"), "POST", unlockTarget, clerk,
+        R"({"supervisor":"supervisor","pin":"1234"})", 403, forbidden);
 
     // --- Unknown paths and wrong methods -----------------------------------------------
     const QByteArray unknownPaths[] = {
@@ -1261,6 +1371,11 @@ void TestBadInput::everyEndpoint_data()
         {"GET", "/payments/callback"},
         {"PUT", "/payments/callback"},
         {"GET", "/tickets/verify"},
+        {"GET", "/kiosk/unlock"},
+        {"POST", "/tickets/keys"},
+        {"DELETE", "/tickets/scans"},
+        {"POST", "/tickets/revocations"},
+        {"GET", "/orders/ORD_x/cancel"},
     };
     for (const auto &m : wrongMethods)
         row(QStringLiteral("%1 %2").arg(QString::fromLatin1(m.method), QString::fromLatin1(m.path)),

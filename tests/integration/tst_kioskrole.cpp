@@ -4,6 +4,7 @@
 // a supervisor unlocks it with a PIN that counts towards the supervisor's lockout. Cancelling
 // an unpaid order follows the same rules for every seller.
 
+#include "asynchttp.h"
 #include "moneydesk.h"
 #include "testserver.h"
 
@@ -195,6 +196,29 @@ private slots:
         QCOMPARE(m_desk.order(paid->order)[u"status"_s].toString(), u"TICKETED"_s);
     }
 
+    void othersHoldsAreRefusedOnRecord()
+    {
+        QString why;
+        const QString hold =
+            m_desk.hold(u"clerk"_s, u"seagull-1"_s, m_desk.freeSeats(u"seagull-1"_s, 1), &why);
+        QVERIFY2(!hold.isEmpty(), qPrintable(why));
+        const QStringList paths{u"/api/v1/orders"_s, u"/api/v1/holds/"_s + hold};
+        auto denials = [&](const QString &path) {
+            return count(u"SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'"
+                         " AND actor = 'kiosk' AND subject = '"_s +
+                         path + u"'"_s);
+        };
+        const int ordersBefore = denials(paths[0]);
+        const HttpReply order = m_kiosk->post(u"/orders"_s, {{u"holdId"_s, hold}}, freshKey());
+        QCOMPARE(order.status, 403);
+        QCOMPARE(order.errorCode(), u"FORBIDDEN"_s);
+        const HttpReply release = m_kiosk->request("DELETE", u"/holds/"_s + hold);
+        QCOMPARE(release.status, 403);
+        QTRY_COMPARE_WITH_TIMEOUT(denials(paths[0]), ordersBefore + 1, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(denials(paths[1]), 1, kWaitMs);
+        QCOMPARE(m_desk.as(u"clerk"_s).request("DELETE", u"/holds/"_s + hold).status, 200);
+    }
+
     void seatCapCountsHoldsAndUnpaidOrders()
     {
         QString why;
@@ -249,6 +273,37 @@ private slots:
                      .request("DELETE", u"/holds/"_s + staff.json[u"holdId"_s].toString())
                      .status,
                  200);
+    }
+
+    // Holds sent at the same moment on separate connections: the cap is counted in the writer's
+    // transaction, so no more than the cap's worth get through.
+    void concurrentHoldsCannotPassTheCapTogether()
+    {
+        constexpr int kClients = 8;
+        const QStringList seats = m_desk.freeSeats(u"seagull-1"_s, kClients);
+        std::vector<std::unique_ptr<AsyncHttpClient>> clients;
+        QStringList held;
+        int refused = 0;
+        int answered = 0;
+        for (int i = 0; i < kClients; ++i) {
+            clients.push_back(std::make_unique<AsyncHttpClient>(m_server.baseUrl()));
+            clients.back()->setToken(m_kiosk->token());
+        }
+        for (int i = 0; i < kClients; ++i)
+            clients[std::size_t(i)]->post(u"/shows/seagull-1/holds"_s,
+                                          {{u"seatIds"_s, QJsonArray{seats[i]}}},
+                                          [&](const AsyncReply &reply) {
+                                              ++answered;
+                                              if (reply.status == 201)
+                                                  held.append(reply.json[u"holdId"_s].toString());
+                                              else if (reply.errorCode() == u"KIOSK_SEAT_LIMIT"_s)
+                                                  ++refused;
+                                          });
+        QTRY_COMPARE_WITH_TIMEOUT(answered, kClients, kWaitMs);
+        QCOMPARE(held.size(), kMaxSeats);
+        QCOMPARE(refused, kClients - kMaxSeats);
+        for (const QString &hold : std::as_const(held))
+            QCOMPARE(m_kiosk->request("DELETE", u"/holds/"_s + hold).status, 200);
     }
 
     void cancelRules()
@@ -366,6 +421,21 @@ private slots:
             unlock({{u"supervisor"_s, u"supervisor"_s}, {u"pin"_s, m_server.options().demoPin}});
         QCOMPARE(right.status, 429);
         QCOMPARE(right.errorCode(), u"RATE_LIMITED"_s);
+    }
+
+    void badLimitsStopTheServerAtStart()
+    {
+        const QList<QStringList> refused{{u"--kiosk-max-seats"_s, u"0"_s},
+                                         {u"--kiosk-max-seats"_s, u"many"_s},
+                                         {u"--kiosk-rate"_s, u"-1"_s},
+                                         {u"--kiosk-rate"_s}};
+        for (const QStringList &arguments : refused) {
+            TestServer::Options options;
+            options.extraArguments = arguments;
+            TestServer server(options);
+            QVERIFY2(!server.start(20'000), qPrintable(arguments.join(u' ')));
+            QVERIFY2(server.output().contains(arguments.first()), qPrintable(server.output()));
+        }
     }
 
     void rateLimitAnswers429()

@@ -199,6 +199,39 @@ private slots:
                  QStringLiteral("hello"));
     }
 
+    // Cancelling an unpaid order (docs/kiosk-and-door-api.md) frees its seats for everyone at
+    // once: subscribers hear AVAILABLE without waiting for the hold to expire.
+    void cancelledOrderFreesItsSeats()
+    {
+        LiveClient live;
+        live.open(channel(QStringLiteral("seagull-1"), m_clerk->token()));
+        QTRY_COMPARE(live.messages().size(), 1);
+        const QStringList seats = nextSeats(2);
+        const HttpReply held = hold(seats);
+        QVERIFY2(held.status == 201, qPrintable(held.describe()));
+        const HttpReply order = m_clerk->post(
+            QStringLiteral("/orders"),
+            QJsonObject{{QStringLiteral("holdId"), held.json.value(QStringLiteral("holdId"))}},
+            {{"X-Idempotency-Key", "livefeed-cancel"}});
+        QVERIFY2(order.status == 201, qPrintable(order.describe()));
+        QTRY_COMPARE(live.changes().size(), 1);
+
+        const HttpReply cancelled =
+            m_clerk->request("POST",
+                             QStringLiteral("/orders/%1/cancel")
+                                 .arg(order.json.value(QStringLiteral("orderId")).toString()),
+                             "{}");
+        QVERIFY2(cancelled.status == 200, qPrintable(cancelled.describe()));
+        QTRY_COMPARE(live.changes().size(), 2);
+        const QJsonValue freed = live.changes()[1];
+        QCOMPARE(freed[QStringLiteral("status")].toString(), QStringLiteral("AVAILABLE"));
+        QStringList expected = seats;
+        expected.sort();
+        QCOMPARE(sortedIds(freed[QStringLiteral("seatIds")]), expected);
+        QCOMPARE(freed[QStringLiteral("version")].toInteger(),
+                 currentVersion(QStringLiteral("seagull-1")));
+    }
+
     void refused_data()
     {
         QTest::addColumn<QString>("show");
