@@ -2,7 +2,8 @@
 // time, revoked after a refund and after a void, forged signature, unsigned payload, another
 // show's ticket, garbage, a typed ticket code), then offline through a FaultProxy that refuses
 // connections: signature checks still answer, decisions come from the door's cache, scans are
-// queued in the SQLite cache, survive a restart and go up when the server is back; the same
+// queued in the SQLite cache, survive a restart and go up when the server is back; refunds,
+// voids and uses made elsewhere reach the door with its periodic refresh; the same
 // ticket let in at two doors while offline is flagged on upload; a queue entry the server
 // refuses does not hold back the rest.
 
@@ -202,6 +203,9 @@ private slots:
         QVERIFY(m_proxy->listen());
     }
 
+    // A failed test must not leave the next one offline.
+    void cleanup() { QVERIFY(m_proxy->setRefusing(false)); }
+
     void onlineBattery()
     {
         auto d = door(QStringLiteral("online.db"), QStringLiteral("North 1"), serverUrl());
@@ -392,6 +396,45 @@ private slots:
         QCOMPARE(conflict.ticket.value(), codeOf(*sold, 0));
         QCOMPARE(conflict.door, QStringLiteral("North 1"));
         QCOMPARE(conflict.earlierBy, QStringLiteral("supervisor"));
+    }
+
+    void periodicRefreshLearnsRevocations()
+    {
+        auto d = door(QStringLiteral("refresh.db"), QStringLiteral("North 1"), m_proxy->url());
+        const auto refunded = sale(1);
+        const auto voided = sale(1);
+        const auto used = sale(1);
+        QVERIFY(refunded && voided && used);
+        QVERIFY(d->startSynced());
+        d->scanner->setRefreshIntervalMs(200);
+        QSignalSpy synced(d->scanner.get(), &DoorScanner::revocationsSynced);
+        QVERIFY(synced.wait(kWaitMs)); // the timer runs
+
+        // Changes made elsewhere after the door started reach it with the next refresh.
+        QVERIFY(refund(*refunded));
+        QVERIFY(voidSale(*voided));
+        QCOMPARE(m_desk->scan(payloadOf(*used, 0)), QStringLiteral("VALID")); // another door
+        synced.clear();
+        QVERIFY(synced.wait(kWaitMs));
+        QVERIFY(synced.wait(kWaitMs)); // one whole refresh after the changes
+
+        QVERIFY(m_proxy->setRefusing(true));
+        m_proxy->cutAll();
+        auto refundScan = d->scan(payloadOf(*refunded, 0));
+        QVERIFY(refundScan);
+        QCOMPARE(refundScan->offline, true);
+        QCOMPARE(refundScan->verification.verdict, ScanVerdict::Revoked);
+        QCOMPARE(refundScan->verification.revokedReason, QStringLiteral("REFUND"));
+        auto voidScan = d->scan(payloadOf(*voided, 0));
+        QVERIFY(voidScan);
+        QCOMPARE(voidScan->verification.verdict, ScanVerdict::Revoked);
+        QCOMPARE(voidScan->verification.revokedReason, QStringLiteral("VOID"));
+        auto usedScan = d->scan(payloadOf(*used, 0));
+        QVERIFY(usedScan);
+        QCOMPARE(usedScan->verification.verdict, ScanVerdict::AlreadyUsed);
+        QVERIFY(usedScan->verification.usedMs > 0);
+        QVERIFY(m_proxy->setRefusing(false));
+        QTRY_COMPARE_WITH_TIMEOUT(d->scanner->pendingScans(), 0, kWaitMs);
     }
 
     void uploadMarksTicketsUsed()
