@@ -307,6 +307,14 @@ private slots:
         QCOMPARE(QApplication::focusWidget(), m_screen->input());
     }
 
+    void scannerProblemsAreShown()
+    {
+        QVERIFY(m_screen->problemText().isEmpty());
+        emit m_scanner->problem(QStringLiteral("The server refused queued scan SCAN_x: bad"));
+        QVERIFY2(m_screen->problemText().contains(QStringLiteral("refused queued scan SCAN_x")),
+                 qPrintable(m_screen->problemText()));
+    }
+
     void onlineFromTheMainWindow()
     {
         m_screen->close();

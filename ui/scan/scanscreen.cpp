@@ -5,6 +5,7 @@
 #include "ui/scan/scanstyle.h"
 
 #include <QApplication>
+#include <QDateTime>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -109,6 +110,13 @@ ScanScreen::ScanScreen(Sync::DoorScanner &scanner, QWidget *parent)
                        " border: 3px solid #c62828; }"));
     m_conflicts->setVisible(false);
 
+    m_problem = new QLabel(this);
+    m_problem->setObjectName(QStringLiteral("problem"));
+    m_problem->setFont(sized(this, 18));
+    m_problem->setWordWrap(true);
+    m_problem->setStyleSheet(QStringLiteral("QLabel#problem { color: #7f0000; }"));
+    m_problem->setVisible(false);
+
     auto *lists = new QHBoxLayout;
     auto *recentColumn = new QVBoxLayout;
     recentColumn->addWidget(recentTitle);
@@ -124,6 +132,7 @@ ScanScreen::ScanScreen(Sync::DoorScanner &scanner, QWidget *parent)
     layout->addWidget(m_resultPanel, 3);
     layout->addWidget(m_input);
     layout->addLayout(lists, 2);
+    layout->addWidget(m_problem);
 
     // Only the input ever takes the focus: a scanner types into whatever has it.
     for (QWidget *child : findChildren<QWidget *>()) {
@@ -139,6 +148,11 @@ ScanScreen::ScanScreen(Sync::DoorScanner &scanner, QWidget *parent)
     connect(&m_scanner, &Sync::DoorScanner::onlineChanged, this, &ScanScreen::updateBanner);
     connect(&m_scanner, &Sync::DoorScanner::queueChanged, this, &ScanScreen::updateBanner);
     connect(&m_scanner, &Sync::DoorScanner::keysLoaded, this, &ScanScreen::updateBanner);
+    connect(&m_scanner, &Sync::DoorScanner::problem, this, [this](const QString &message) {
+        m_problem->setText(
+            tr("%1  %2").arg(ScanStyle::time(QDateTime::currentMSecsSinceEpoch()), message));
+        m_problem->setVisible(true);
+    });
 
     setResult(tr("READY"), tr("Scan a ticket"), QColor(0x26, 0x32, 0x38), Qt::white);
     updateHeader();
@@ -166,6 +180,11 @@ QString ScanScreen::resultTitle() const
 QString ScanScreen::resultDetail() const
 {
     return m_resultDetail->text();
+}
+
+QString ScanScreen::problemText() const
+{
+    return m_problem->isVisible() ? m_problem->text() : QString();
 }
 
 QString ScanScreen::conflictsText() const

@@ -46,6 +46,8 @@ public:
     [[nodiscard]] QString conflictsText() const;
     [[nodiscard]] int conflictCount() const { return m_conflictCount; }
     [[nodiscard]] ScanSounds *sounds() const { return m_sounds; }
+    // The scanner's last problem that is not one scan's answer (empty: none).
+    [[nodiscard]] QString problemText() const;
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -75,6 +77,7 @@ private:
     QListView *m_recentView = nullptr;
     RecentScansModel *m_recent = nullptr;
     QLabel *m_conflicts = nullptr;
+    QLabel *m_problem = nullptr;
     QStringList m_conflictLines; // newest first
     ScanSounds *m_sounds = nullptr;
     QColor m_resultColour;
