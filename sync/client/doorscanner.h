@@ -48,17 +48,18 @@ struct ScanConflict
 // scan() takes what a keyboard-wedge scanner typed (a QR payload) or a typed ticket code and
 // answers with scanned(). Local checks come first and never need the network: garbage, an
 // unsigned or tampered payload or one from an unknown key is FORGED, another show's ticket is
-// WRONG_SHOW — answered before scan() returns (and, when online, sent on to the server only to
-// be recorded). A genuine ticket for this door is then verified
-// online (POST /tickets/verify, short timeout); when the server cannot be reached the door
-// decides from its cache — revocations and uses it has synced, and the tickets it let in itself
-// — and queues the scan in the cache (a crash loses nothing). The queue is uploaded in parts
-// (of 100, what fits the server's body limit) whenever the server answers again; a flagged upload
-// (the same ticket let in at two doors) is reported with conflictFound(). An entry the server
-// refuses as malformed is marked refused in the cache and the rest of the queue goes on.
-// Revocations are refreshed every refreshIntervalMs (30 s), and keys at start(); while offline the
-// refresh is retried every retryIntervalMs (5 s) and doubles as the probe that notices the server
-// is back.
+// WRONG_SHOW — answered before scan() returns (and, when online, still sent to the server, only
+// to be recorded). A genuine ticket for this door is then verified online (POST
+// /tickets/verify, short timeout); when the server cannot be reached the door decides from its
+// cache — the revocations and uses it has synced, and the tickets it let in itself — and queues
+// the scan in the cache (a crash loses nothing).
+//
+// The queue is uploaded in parts of 100 (what fits the server's body limit) whenever the server
+// answers again; a flagged upload (the same ticket let in at two doors) is reported with
+// conflictFound(). An entry the server refuses as malformed is marked refused in the cache and
+// the rest of the queue goes on. Revocations are refreshed every refreshIntervalMs (30 s), and
+// keys at start(); while offline the refresh is retried every retryIntervalMs (5 s) and is the
+// probe that notices the server is back.
 //
 // Typed ticket codes (not "BX1." payloads) are looked up online (order search) and then
 // checked like their payload; offline they stay undecided.
@@ -79,7 +80,9 @@ public:
     void setDoor(const QString &door);
     [[nodiscard]] const QString &door() const { return m_door; }
 
+    // How long an online verify may take before the door decides offline (default 1.5 s).
     void setVerifyTimeoutMs(int ms) { m_verifyTimeoutMs = ms; }
+    // The revocation refresh while online (default 30 s) and the probe while offline (5 s).
     void setRefreshIntervalMs(int ms);
     void setRetryIntervalMs(int ms);
 
@@ -105,7 +108,7 @@ signals:
     // The number of scans waiting for upload changed.
     void queueChanged(int pending);
     void onlineChanged(bool online);
-    // The revocation list was synced (revocationsSynced) or keys were loaded.
+    // The show's revocations and uses were synced from the server, or keys were loaded.
     void revocationsSynced();
     void keysLoaded(int count);
     // Something the door staff should know that is not one scan's answer (cache trouble, a
