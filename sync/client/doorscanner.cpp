@@ -33,6 +33,20 @@ bool looksLikeTicketCode(const QString &input)
     return pattern.match(input).hasMatch();
 }
 
+// The key id a well-formed payload names (the first field of its body); empty otherwise.
+QString payloadKeyId(const QString &payload)
+{
+    const QStringList parts = payload.trimmed().split(u'.');
+    if (parts.size() != 3)
+        return {};
+    const auto body = QByteArray::fromBase64Encoding(
+        parts[1].toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals |
+                                 QByteArray::AbortOnBase64DecodingErrors);
+    if (!body)
+        return {};
+    return QString::fromUtf8(body.decoded.left(body.decoded.indexOf('|')));
+}
+
 TicketVerification forged(const QString &reason)
 {
     TicketVerification v;
@@ -206,7 +220,7 @@ void DoorScanner::scanPayload(ScanOutcome outcome, const QString &payload)
     auto claims = m_verifier.verify(payload);
     if (!claims) {
         const bool unknownKey = claims.error().code == ErrorCode::SignatureInvalid &&
-                                claims.error().message.contains(QLatin1StringView("unknown key"));
+                                !m_verifier.hasKey(payloadKeyId(payload));
         if (unknownKey && m_online) {
             // The server may have a key this door has not seen yet: let it decide, and
             // fetch the keys again.

@@ -13,6 +13,7 @@
 #include "testserver.h"
 
 #include "core/common/clock.h"
+#include "core/security/ticketsigner.h"
 #include "sync/client/apiclient.h"
 #include "sync/client/doorscanner.h"
 #include "sync/client/terminalcache.h"
@@ -286,6 +287,21 @@ private slots:
         // A refused ticket is not used up: at its own show's door it is still valid.
         QCOMPARE(serverView(payloadOf(*elsewhere, 0)).value(QStringLiteral("result")).toString(),
                  QStringLiteral("VALID"));
+
+        // A key the door does not know: the server may have one the door has not fetched yet,
+        // so it is asked; it does not know the key either.
+        auto stranger = Core::TicketSigner::generate();
+        QVERIFY(stranger);
+        Core::TicketClaims claims;
+        claims.show = Core::ShowId(kShow);
+        claims.seat = Core::SeatId(sold->seats.at(0));
+        claims.order = Core::OrderId(sold->order);
+        claims.ticket = Core::TicketCode(codeOf(*sold, 0));
+        claims.validUntilMs = QDateTime::currentMSecsSinceEpoch() + 86'400'000;
+        auto foreign = d->scan(*stranger->sign(claims));
+        QVERIFY(foreign);
+        QCOMPARE(foreign->verification.verdict, ScanVerdict::Forged);
+        QCOMPARE(foreign->offline, false);
 
         // Empty input is no scan.
         QCOMPARE(d->scanner->scan(QStringLiteral("  \n")), 0);
