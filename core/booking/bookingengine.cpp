@@ -1268,8 +1268,9 @@ Result<VerifyOutcome> verifyTicket(WriterContext &writer, const VerifyCommand &c
 {
     Sql sql(*writer.connection);
     TRY(outcome, decideScan(sql, command, nowMs));
+    // '.' is not allowed in a client's scan id: an upload can never replay an online verify.
     if (auto ok =
-            recordScan(sql, newSortableId(u"SCAN_", nowMs), command, *outcome, nowMs, nowMs, false);
+            recordScan(sql, newSortableId(u"SCAN.", nowMs), command, *outcome, nowMs, nowMs, false);
         !ok)
         return std::unexpected(ok.error());
     return outcome;

@@ -173,6 +173,8 @@ private slots:
         // Every verify above is a recorded scan.
         QCOMPARE(scanRows(u"offline = 0"_s), scansBefore + 8);
         QCOMPARE(scanRows(u"result = 'FORGED' AND show_id = 'seagull-1'"_s), 3);
+        // Their ids cannot be a client's (no '.' in those), so no upload replays them.
+        QCOMPARE(scanRows(u"offline = 0 AND scan_id NOT LIKE 'SCAN.%'"_s), 0);
 
         // Bad input is refused.
         QCOMPARE(
