@@ -241,12 +241,14 @@ void DoorScanner::scanPayload(ScanOutcome outcome, const QString &payload)
             return;
         }
         outcome.verification = forged(claims.error().message);
+        outcome.local = true;
         finish(outcome);
         recordRefusal(payload);
         return;
     }
     if (!m_show.isEmpty() && claims->show != m_show) {
         outcome.verification = fromClaims(*claims, ScanVerdict::WrongShow);
+        outcome.local = true;
         finish(outcome);
         recordRefusal(payload);
         return;
@@ -409,7 +411,9 @@ void DoorScanner::finish(const ScanOutcome &outcome)
                                        ? scanVerdictWireName(outcome.verification.verdict)
                                        : QStringLiteral("UNDECIDED"))
                                << outcome.verification.ticket.value()
-                               << (outcome.offline ? "offline" : "online");
+                               << (outcome.local     ? "local"
+                                   : outcome.offline ? "offline"
+                                                     : "online");
     emit scanned(outcome);
 }
 

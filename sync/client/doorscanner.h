@@ -26,6 +26,7 @@ struct ScanOutcome
                          // ticket code while the server is unreachable
     TicketVerification verification; // verdict and the ticket's details
     bool offline = false; // decided from the cache, not by the server (and queued for upload)
+    bool local = false;   // refused by the door's own checks (signature, show) without asking
     qint64 scannedMs = 0;
     QString door;
     QString problem; // why it is undecided, or what went wrong beside the verdict

@@ -224,6 +224,7 @@ private slots:
         QVERIFY(valid->decided);
         QCOMPARE(valid->verification.verdict, ScanVerdict::Valid);
         QCOMPARE(valid->offline, false);
+        QCOMPARE(valid->local, false);
         QCOMPARE(valid->verification.ticket.value(), codeOf(*sold, 0));
         QCOMPARE(valid->verification.seat.value(), sold->seats.at(0));
         QCOMPARE(serverView(payload).value(QStringLiteral("usedDoor")).toString(),
@@ -266,6 +267,7 @@ private slots:
         ScanOutcome forged = local(withBadSignature(other));
         QCOMPARE(spy.count(), 1);
         QCOMPARE(forged.verification.verdict, ScanVerdict::Forged);
+        QCOMPARE(forged.local, true);
         QVERIFY2(forged.verification.reason.contains(QStringLiteral("signature")),
                  qPrintable(forged.verification.reason));
 
@@ -284,6 +286,7 @@ private slots:
         QCOMPARE(spy.count(), 1);
         QCOMPARE(wrongShow.verification.verdict, ScanVerdict::WrongShow);
         QCOMPARE(wrongShow.verification.show.value(), kOtherShow);
+        QCOMPARE(wrongShow.local, true);
         // A refused ticket is not used up: at its own show's door it is still valid.
         QCOMPARE(serverView(payloadOf(*elsewhere, 0)).value(QStringLiteral("result")).toString(),
                  QStringLiteral("VALID"));

@@ -152,6 +152,7 @@ private slots:
         QCOMPARE(m_screen->resultTitle(), QStringLiteral("VALID"));
         QCOMPARE(m_screen->resultBackground(), QColor(0x1b, 0x8a, 0x3a));
         QVERIFY(m_screen->resultDetail().contains(QStringLiteral("A-1-")));
+        QVERIFY(m_screen->resultSource().startsWith(QStringLiteral("Decided offline")));
         QCOMPARE(played(), QStringLiteral("VALID"));
         QCOMPARE(m_screen->input()->text(), QString()); // ready for the next holder
         QCOMPARE(m_screen->admittedCount(), 1);
@@ -186,6 +187,7 @@ private slots:
         QVERIFY2(m_screen->resultDetail().contains(QStringLiteral("Refunded")),
                  qPrintable(m_screen->resultDetail()));
         QCOMPARE(played(), QStringLiteral("REVOKED"));
+        shoot(m_screen.get(), QStringLiteral("scan-revoked"));
     }
 
     void forgedAndGarbage()
@@ -197,6 +199,8 @@ private slots:
         QCOMPARE(m_screen->resultTitle(), QStringLiteral("FORGED"));
         QCOMPARE(m_screen->resultBackground(), QColor(0x3a, 0x08, 0x0c));
         QCOMPARE(played(), QStringLiteral("FORGED"));
+        QVERIFY(m_screen->resultSource().startsWith(QStringLiteral("Checked at this door")));
+        shoot(m_screen.get(), QStringLiteral("scan-forged"));
 
         wedge(QStringLiteral("]C1hello"), Qt::Key_Tab); // a scanner that ends with Tab
         QCOMPARE(m_screen->resultTitle(), QStringLiteral("FORGED"));
@@ -211,6 +215,7 @@ private slots:
         QVERIFY2(m_screen->resultDetail().contains(QStringLiteral("The Seagull (matinee)")),
                  qPrintable(m_screen->resultDetail()));
         QCOMPARE(played(), QStringLiteral("WRONG_SHOW"));
+        shoot(m_screen.get(), QStringLiteral("scan-wrong-show"));
     }
 
     void typedCodeOfflineIsNotChecked()
@@ -305,6 +310,7 @@ private slots:
         QVERIFY(text.contains(QStringLiteral("by ann")));
         QVERIFY(m_screen->findChild<QLabel *>(QStringLiteral("conflicts"))->isVisible());
         QCOMPARE(QApplication::focusWidget(), m_screen->input());
+        shoot(m_screen.get(), QStringLiteral("scan-conflict"));
     }
 
     void scannerProblemsAreShown()
@@ -366,6 +372,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 10'000);
         QCOMPARE(screen->resultTitle(), QStringLiteral("VALID"));
         QVERIFY(!spy.at(0).at(0).value<ScanOutcome>().offline);
+        QVERIFY(screen->resultSource().startsWith(QStringLiteral("Checked with the server")));
         QVERIFY(screen->resultDetail().contains(sold->seats.at(0)));
         shoot(screen, QStringLiteral("scan-online-valid"));
 

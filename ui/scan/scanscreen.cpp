@@ -182,6 +182,11 @@ QString ScanScreen::resultDetail() const
     return m_resultDetail->text();
 }
 
+QString ScanScreen::resultSource() const
+{
+    return m_resultSource->text();
+}
+
 QString ScanScreen::problemText() const
 {
     return m_problem->isVisible() ? m_problem->text() : QString();
@@ -229,10 +234,10 @@ void ScanScreen::handleScanned(const Sync::ScanOutcome &outcome)
     const ScanLook look = ScanStyle::look(outcome);
     const QString otherShow = m_showTitles.value(outcome.verification.show.value());
     setResult(look.title, ScanStyle::detail(outcome, otherShow), look.background, look.foreground);
-    QString source =
-        outcome.offline
-            ? tr("Decided offline at %1").arg(ScanStyle::time(outcome.scannedMs))
-            : tr("Checked with the server at %1").arg(ScanStyle::time(outcome.scannedMs));
+    const QString when = ScanStyle::time(outcome.scannedMs);
+    QString source = outcome.local     ? tr("Checked at this door at %1").arg(when)
+                     : outcome.offline ? tr("Decided offline at %1").arg(when)
+                                       : tr("Checked with the server at %1").arg(when);
     if (!outcome.verification.ticket.isEmpty())
         source += tr(" · ticket %1").arg(outcome.verification.ticket.value());
     m_resultSource->setText(source);

@@ -38,6 +38,8 @@ public:
     [[nodiscard]] QLineEdit *input() const { return m_input; }
     [[nodiscard]] QString resultTitle() const;
     [[nodiscard]] QString resultDetail() const;
+    // Where the answer came from: the door's own checks, its offline records, or the server.
+    [[nodiscard]] QString resultSource() const;
     [[nodiscard]] QColor resultBackground() const { return m_resultColour; }
     [[nodiscard]] int admittedCount() const { return m_admitted; }
     [[nodiscard]] int refusedCount() const { return m_refused; }
