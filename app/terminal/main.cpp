@@ -5,7 +5,9 @@
 #include "terminal.h"
 
 #include "core/security/servercertificate.h"
+#include "sync/client/doorscanner.h"
 #include "ui/login/logindialog.h"
+#include "ui/scan/scanscreen.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -58,6 +60,40 @@ bool loginQuietly(App::Terminal &terminal, const QString &user, const QString &p
     });
     loop.exec();
     return ok;
+}
+
+// Door scanning (boxoffice --scan): the scan screen alone, for a staff session. Returns the
+// exit code once the screen is closed.
+int runDoorScanning(App::Terminal &terminal, const QString &show, const QString &door)
+{
+    const QString role = terminal.client().session().role;
+    if (role != QLatin1StringView("clerk") && role != QLatin1StringView("supervisor") &&
+        role != QLatin1StringView("admin"))
+        return failWith(QStringLiteral("door scanning needs a clerk or supervisor account, not %1")
+                            .arg(role.isEmpty() ? QStringLiteral("no role") : role));
+    static const Core::SystemClock clock;
+    Sync::DoorScanner scanner(terminal.client(), terminal.cache(), clock);
+    scanner.setShow(Core::ShowId(show));
+    scanner.setDoor(door);
+    Gui::ScanScreen screen(scanner);
+    QHash<QString, QString> titles;
+    if (auto shows = terminal.cache().shows(); shows) {
+        for (const Sync::ShowSummary &summary : *shows)
+            titles.insert(summary.id.value(), summary.title);
+    }
+    screen.setShowTitles(titles);
+    // Fresh titles name the show of a WRONG_SHOW ticket even on a terminal that never sold.
+    terminal.client().listShows(&screen, [&screen](Sync::Result<QList<Sync::ShowSummary>> shows) {
+        if (!shows)
+            return;
+        QHash<QString, QString> fresh;
+        for (const Sync::ShowSummary &summary : *shows)
+            fresh.insert(summary.id.value(), summary.title);
+        screen.setShowTitles(fresh);
+    });
+    screen.showMaximized();
+    scanner.start();
+    return QApplication::exec();
 }
 
 } // namespace
@@ -121,6 +157,17 @@ int main(int argc, char *argv[])
         QApplication::translate("main", "Kiosk: the most seats one customer picks (default 6)."),
         QStringLiteral("n"), QStringLiteral("6"));
     parser.addOptions({kiosk, kioskIdle, kioskMaxSeats});
+    // Door scanning (ui/scan).
+    const QCommandLineOption scan(
+        QStringLiteral("scan"),
+        QApplication::translate("main", "Door scanning: open the scan screen after login "
+                                        "(for the show given with --show)."));
+    const QCommandLineOption door(
+        QStringLiteral("door"),
+        QApplication::translate("main", "The door's name for --scan (default: the terminal "
+                                        "name)."),
+        QStringLiteral("name"));
+    parser.addOptions({scan, door});
     parser.process(app);
     if (!parser.positionalArguments().isEmpty())
         return failWith(QStringLiteral("unexpected argument %1; see --help")
@@ -156,6 +203,9 @@ int main(int argc, char *argv[])
         options.serverFingerprint = *digest;
     }
     options.ticketDir = parser.value(tickets);
+    if (parser.isSet(kiosk) && parser.isSet(scan))
+        return failWith(
+            QStringLiteral("--kiosk and --scan are two different stations; choose one"));
     Gui::KioskSettings kioskSettings;
     if (parser.isSet(kiosk)) {
         auto idle = App::intOption(QStringLiteral("--kiosk-idle-seconds"), parser.value(kioskIdle),
@@ -220,6 +270,13 @@ int main(int argc, char *argv[])
     }
     settings.setValue(QStringLiteral("server"), (*terminal)->client().server().toString());
     settings.setValue(QStringLiteral("user"), username);
+
+    if (parser.isSet(scan)) {
+        const QString doorName = parser.isSet(door) ? parser.value(door) : options.terminalName;
+        if (doorName.trimmed().size() > 64)
+            return failWith(QStringLiteral("--door: at most 64 characters"));
+        return runDoorScanning(**terminal, parser.value(show), doorName);
+    }
 
     Gui::MainWindow &window = (*terminal)->window(username);
     window.show();

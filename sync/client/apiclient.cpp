@@ -324,7 +324,7 @@ void ApiClient::send(Request request, QObject *context,
     url.setQuery(request.query.isEmpty() ? QString() : request.query, QUrl::TolerantMode);
 
     QNetworkRequest http(url);
-    http.setTransferTimeout(m_timeoutMs);
+    http.setTransferTimeout(request.timeoutMs > 0 ? request.timeoutMs : m_timeoutMs);
     if (!request.body.isEmpty())
         http.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     if (!m_token.isEmpty())
@@ -372,7 +372,8 @@ void ApiClient::finish(QNetworkReply *reply, const Request &request,
                 networkError != QNetworkReply::ProtocolUnknownError)) {
         // No complete answer: the request may or may not have reached the server.
         const QString why = networkError == QNetworkReply::OperationCanceledError
-                                ? QStringLiteral("no answer within %1 ms").arg(m_timeoutMs)
+                                ? QStringLiteral("no answer within %1 ms")
+                                      .arg(request.timeoutMs > 0 ? request.timeoutMs : m_timeoutMs)
                                 : reply->errorString();
         result = fail(ErrorCode::Unreachable,
                       QStringLiteral("%1: the server did not answer (%2)").arg(what, why));
@@ -1192,6 +1193,213 @@ void ApiClient::unlockKiosk(const QString &supervisor, const QString &pin, QObje
                      unlock.supervisor = json.string(QStringLiteral("supervisor"), 64);
                      unlock.unlockedMs = json.optionalTime(QStringLiteral("unlockedAt"));
                      return unlock;
+                 }));
+         });
+}
+
+// --- Door scanning (docs/kiosk-and-door-api.md) ------------------------------------------------
+
+namespace {
+
+constexpr int kMaxScanResults = 500;
+
+constexpr std::pair<ScanVerdict, const char *> kVerdictNames[] = {
+    {ScanVerdict::Valid, "VALID"},          {ScanVerdict::AlreadyUsed, "ALREADY_USED"},
+    {ScanVerdict::Revoked, "REVOKED"},      {ScanVerdict::Forged, "FORGED"},
+    {ScanVerdict::WrongShow, "WRONG_SHOW"},
+};
+
+ScanVerdict readVerdict(AnswerReader &json, const QString &field)
+{
+    const QString name = json.string(field, 32);
+    if (!json.ok())
+        return ScanVerdict::Forged;
+    const auto verdict = scanVerdictFromWireName(name);
+    if (!verdict) {
+        json.invalid(field, QStringLiteral("unknown scan result \"%1\"").arg(name));
+        return ScanVerdict::Forged;
+    }
+    return *verdict;
+}
+
+TicketVerification readVerification(AnswerReader &json)
+{
+    TicketVerification v;
+    v.verdict = readVerdict(json, QStringLiteral("result"));
+    v.ticket = TicketCode(json.optionalString(QStringLiteral("ticketCode"), 64));
+    v.show = ShowId(json.optionalString(QStringLiteral("showId"), 64));
+    v.seat = SeatId(json.optionalString(QStringLiteral("seatId"), 64));
+    v.order = OrderId(json.optionalString(QStringLiteral("orderId"), 64));
+    v.usedMs = json.optionalTime(QStringLiteral("usedAt"));
+    v.usedDoor = json.optionalString(QStringLiteral("usedDoor"), 64);
+    v.usedBy = json.optionalString(QStringLiteral("usedBy"), 64);
+    v.revokedMs = json.optionalTime(QStringLiteral("revokedAt"));
+    v.revokedReason = json.optionalString(QStringLiteral("revokedReason"), 32);
+    v.reason = json.optionalString(QStringLiteral("reason"), 500);
+    return v;
+}
+
+} // namespace
+
+QString scanVerdictWireName(ScanVerdict verdict)
+{
+    for (const auto &[value, name] : kVerdictNames) {
+        if (value == verdict)
+            return QLatin1StringView(name);
+    }
+    return {};
+}
+
+std::optional<ScanVerdict> scanVerdictFromWireName(QStringView name)
+{
+    for (const auto &[value, wire] : kVerdictNames) {
+        if (name == QLatin1StringView(wire))
+            return value;
+    }
+    return std::nullopt;
+}
+
+void ApiClient::verifyTicket(const QString &qrPayload, const ShowId &show, const QString &door,
+                             int timeoutMs, QObject *context, Callback<TicketVerification> done)
+{
+    QJsonObject body{{QStringLiteral("qrPayload"), qrPayload}};
+    if (!show.isEmpty())
+        body.insert(QStringLiteral("showId"), show.value());
+    if (!door.isEmpty())
+        body.insert(QStringLiteral("door"), door);
+    send({.verb = "POST",
+          .path = QStringLiteral("/tickets/verify"),
+          .body = toJson(body),
+          .timeoutMs = timeoutMs},
+         context, [done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<TicketVerification>(
+                 answer, QStringLiteral("POST /tickets/verify"),
+                 [](AnswerReader &json) { return readVerification(json); }));
+         });
+}
+
+void ApiClient::ticketKeys(QObject *context, Callback<QList<TicketKey>> done)
+{
+    send({.verb = "GET", .path = QStringLiteral("/tickets/keys")}, context,
+         [done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<QList<TicketKey>>(
+                 answer, QStringLiteral("GET /tickets/keys"), [](AnswerReader &json) {
+                     QList<TicketKey> keys;
+                     const QString field = QStringLiteral("keys");
+                     const QJsonArray array = json.array(field, kMaxListItems);
+                     for (qsizetype i = 0; i < array.size() && json.ok(); ++i) {
+                         AnswerReader item = json.item(field, array, i);
+                         TicketKey key;
+                         key.keyId = item.string(QStringLiteral("keyId"), 64);
+                         key.algorithm = item.string(QStringLiteral("algorithm"), 32);
+                         const QString text = item.string(QStringLiteral("publicKey"), 128);
+                         if (!item.ok())
+                             break;
+                         if (key.algorithm != QLatin1StringView("Ed25519"))
+                             item.invalid(QStringLiteral("algorithm"),
+                                          QStringLiteral("is not Ed25519"));
+                         auto decoded = QByteArray::fromBase64Encoding(
+                             text.toLatin1(), QByteArray::Base64UrlEncoding |
+                                                  QByteArray::OmitTrailingEquals |
+                                                  QByteArray::AbortOnBase64DecodingErrors);
+                         if (!decoded || decoded.decoded.size() != 32)
+                             item.invalid(QStringLiteral("publicKey"),
+                                          QStringLiteral("is not 32 bytes of base64url"));
+                         key.publicKey = decoded.decoded;
+                         keys.append(key);
+                     }
+                     return keys;
+                 }));
+         });
+}
+
+void ApiClient::ticketRevocations(const ShowId &show, const QString &since, QObject *context,
+                                  Callback<TicketRevocations> done)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("showId"), encodedId(show.value()));
+    if (!since.isEmpty())
+        query.addQueryItem(QStringLiteral("since"), encodedId(since));
+    send({.verb = "GET",
+          .path = QStringLiteral("/tickets/revocations"),
+          .query = query.toString(QUrl::FullyEncoded)},
+         context, [show, done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<TicketRevocations>(
+                 answer, QStringLiteral("GET /tickets/revocations"), [&](AnswerReader &json) {
+                     TicketRevocations list;
+                     list.show = ShowId(json.string(QStringLiteral("showId"), 64));
+                     if (json.ok() && list.show != show)
+                         json.invalid(QStringLiteral("showId"),
+                                      QStringLiteral("asked for %1").arg(show.value()));
+                     list.asOf = json.string(QStringLiteral("asOf"), 64);
+                     (void)json.time(QStringLiteral("asOf")); // must be a time
+                     const QString revokedField = QStringLiteral("revoked");
+                     const QJsonArray revoked = json.array(revokedField, 10'000'000);
+                     for (qsizetype i = 0; i < revoked.size() && json.ok(); ++i) {
+                         AnswerReader item = json.item(revokedField, revoked, i);
+                         RevokedTicket ticket;
+                         ticket.ticket = TicketCode(item.string(QStringLiteral("ticketCode"), 64));
+                         ticket.revokedMs = item.optionalTime(QStringLiteral("revokedAt"));
+                         ticket.reason = item.optionalString(QStringLiteral("reason"), 32);
+                         list.revoked.append(ticket);
+                     }
+                     const QString usedField = QStringLiteral("used");
+                     const QJsonArray used = json.array(usedField, 10'000'000);
+                     for (qsizetype i = 0; i < used.size() && json.ok(); ++i) {
+                         AnswerReader item = json.item(usedField, used, i);
+                         UsedTicket ticket;
+                         ticket.ticket = TicketCode(item.string(QStringLiteral("ticketCode"), 64));
+                         ticket.usedMs = item.optionalTime(QStringLiteral("usedAt"));
+                         ticket.usedDoor = item.optionalString(QStringLiteral("usedDoor"), 64);
+                         list.used.append(ticket);
+                     }
+                     return list;
+                 }));
+         });
+}
+
+void ApiClient::uploadScans(const QList<OfflineScan> &scans, QObject *context,
+                            Callback<QList<UploadedScanResult>> done)
+{
+    QJsonArray array;
+    for (const OfflineScan &scan : scans) {
+        array.append(QJsonObject{
+            {QStringLiteral("scanId"), scan.scanId},
+            {QStringLiteral("qrPayload"), scan.qrPayload},
+            {QStringLiteral("showId"), scan.show.value()},
+            {QStringLiteral("door"), scan.door},
+            {QStringLiteral("scannedAt"), isoTime(scan.scannedMs)},
+            {QStringLiteral("offlineResult"), scanVerdictWireName(scan.offlineVerdict)}});
+    }
+    const qsizetype sent = scans.size();
+    send({.verb = "POST",
+          .path = QStringLiteral("/tickets/scans"),
+          .body = toJson(QJsonObject{{QStringLiteral("scans"), array}})},
+         context, [sent, done = std::move(done)](const Result<QByteArray> &answer) {
+             done(readAnswer<QList<UploadedScanResult>>(
+                 answer, QStringLiteral("POST /tickets/scans"), [&](AnswerReader &json) {
+                     QList<UploadedScanResult> results;
+                     const QString field = QStringLiteral("results");
+                     const QJsonArray array = json.array(field, kMaxScanResults);
+                     if (json.ok() && array.size() != sent)
+                         json.invalid(field, QStringLiteral("has %1 results for %2 scans")
+                                                 .arg(array.size())
+                                                 .arg(sent));
+                     for (qsizetype i = 0; i < array.size() && json.ok(); ++i) {
+                         AnswerReader item = json.item(field, array, i);
+                         UploadedScanResult result;
+                         result.scanId = item.string(QStringLiteral("scanId"), 64);
+                         result.verification = readVerification(item);
+                         result.flagged = item.optionalBool(QStringLiteral("flagged"));
+                         result.replayed = item.optionalBool(QStringLiteral("replayed"));
+                         AnswerReader conflict = item.optionalObject(QStringLiteral("conflict"));
+                         result.conflictUsedMs = conflict.optionalTime(QStringLiteral("usedAt"));
+                         result.conflictDoor =
+                             conflict.optionalString(QStringLiteral("usedDoor"), 64);
+                         result.conflictBy = conflict.optionalString(QStringLiteral("usedBy"), 64);
+                         results.append(result);
+                     }
+                     return results;
                  }));
          });
 }

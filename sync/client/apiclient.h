@@ -157,6 +157,24 @@ public:
     void unlockKiosk(const QString &supervisor, const QString &pin, QObject *context,
                      Callback<KioskUnlock> done);
 
+    // --- Door scanning (docs/kiosk-and-door-api.md) -------------------------------------------
+    // Verifies a scanned QR payload and, when VALID, marks the ticket used at `door`. An empty
+    // `show` admits any show's ticket; `door` may be empty. Waits at most `timeoutMs` for an
+    // answer (short, so a door decides offline quickly) before failing with Unreachable.
+    void verifyTicket(const QString &qrPayload, const Core::ShowId &show, const QString &door,
+                      int timeoutMs, QObject *context, Callback<TicketVerification> done);
+    // The public keys tickets are signed with; a key of another algorithm than Ed25519 or not
+    // 32 bytes fails the whole answer (BadRequest).
+    void ticketKeys(QObject *context, Callback<QList<TicketKey>> done);
+    // The show's tickets revoked or used after `since` (an earlier answer's asOf; empty: all).
+    void ticketRevocations(const Core::ShowId &show, const QString &since, QObject *context,
+                           Callback<TicketRevocations> done);
+    // Uploads scans decided offline (at most 500; the server refuses more). The results come in
+    // the order sent. A malformed entry fails the whole request with BadRequest; its index is
+    // then in details["index"] when the server names it.
+    void uploadScans(const QList<OfflineScan> &scans, QObject *context,
+                     Callback<QList<UploadedScanResult>> done);
+
 signals:
     // The server started or stopped answering (edge-triggered).
     void reachabilityChanged(bool reachable);
@@ -174,6 +192,8 @@ private:
         QList<std::pair<QByteArray, QByteArray>> headers = {};
         // False for login and logout: their UNAUTHENTICATED is not an ended session.
         bool sessionCall = true;
+        // How long to wait for an answer; 0: timeoutMs().
+        int timeoutMs = 0;
     };
     void send(Request request, QObject *context, std::function<void(Result<QByteArray>)> done);
     void finish(QNetworkReply *reply, const Request &request, const QPointer<QObject> &context,

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringView>
 
 #include <optional>
 
@@ -416,6 +417,93 @@ struct KioskUnlock
 {
     QString supervisor;
     qint64 unlockedMs = 0;
+};
+
+// --- Door scanning (docs/kiosk-and-door-api.md) -----------------------------------------------
+
+// What a door decides about a scanned ticket; the wire names are VALID, ALREADY_USED, REVOKED,
+// FORGED and WRONG_SHOW.
+enum class ScanVerdict
+{
+    Valid,
+    AlreadyUsed,
+    Revoked,
+    Forged,
+    WrongShow,
+};
+
+[[nodiscard]] QString scanVerdictWireName(ScanVerdict verdict);
+[[nodiscard]] std::optional<ScanVerdict> scanVerdictFromWireName(QStringView name);
+
+// The answer of POST /tickets/verify (and one entry of a scan upload's answer).
+struct TicketVerification
+{
+    ScanVerdict verdict = ScanVerdict::Forged;
+    Core::TicketCode ticket; // empty for garbage
+    Core::ShowId show;       // the ticket's show
+    Core::SeatId seat;
+    Core::OrderId order;
+    qint64 usedMs = 0; // ALREADY_USED (and VALID: now)
+    QString usedDoor;
+    QString usedBy;
+    qint64 revokedMs = 0; // REVOKED
+    QString revokedReason;
+    QString reason; // FORGED: why
+};
+
+// A public key the server signs tickets with (GET /tickets/keys).
+struct TicketKey
+{
+    QString keyId;
+    QString algorithm;    // "Ed25519"
+    QByteArray publicKey; // raw 32 bytes
+};
+
+struct RevokedTicket
+{
+    Core::TicketCode ticket;
+    qint64 revokedMs = 0;
+    QString reason; // "REFUND", "VOID", "REPRINT", "EXCHANGE"
+};
+
+struct UsedTicket
+{
+    Core::TicketCode ticket;
+    qint64 usedMs = 0;
+    QString usedDoor;
+    QString usedBy; // known for the uses a door made itself; the server's list omits it
+};
+
+// A show's tickets revoked or used after `since` (GET /tickets/revocations).
+struct TicketRevocations
+{
+    Core::ShowId show;
+    QString asOf; // the server's time, passed back unchanged as the next `since`
+    QList<RevokedTicket> revoked;
+    QList<UsedTicket> used;
+};
+
+// A scan a door decided while it could not reach the server (POST /tickets/scans).
+struct OfflineScan
+{
+    QString scanId; // client-made, 8-64 of [A-Za-z0-9_-]
+    QString qrPayload;
+    Core::ShowId show;
+    QString door;
+    qint64 scannedMs = 0;
+    ScanVerdict offlineVerdict = ScanVerdict::Valid;
+};
+
+// The server's decision on one uploaded scan.
+struct UploadedScanResult
+{
+    QString scanId;
+    TicketVerification verification;
+    bool flagged = false;      // the door let in a ticket that another scan had used before
+    bool replayed = false;     // the scan id was uploaded before; the stored answer again
+    qint64 conflictUsedMs = 0; // the earlier use of a flagged scan
+    QString conflictDoor;
+    QString conflictBy;
 };
 
 } // namespace Boxoffice::Sync

@@ -67,6 +67,27 @@ const QList<QStringList> &migrations()
             QStringLiteral("CREATE TABLE server_pin (origin TEXT PRIMARY KEY,"
                            " sha256 BLOB NOT NULL, pinned_ms BIGINT NOT NULL)"),
         },
+        {
+            // Door scanning: what a door needs to decide while the server is unreachable.
+            QStringLiteral("CREATE TABLE ticket_key (key_id TEXT PRIMARY KEY,"
+                           " algorithm TEXT NOT NULL, public_key BLOB NOT NULL)"),
+            QStringLiteral("CREATE TABLE door_revoked (show_id TEXT NOT NULL,"
+                           " ticket_code TEXT NOT NULL, revoked_ms BIGINT NOT NULL,"
+                           " reason TEXT NOT NULL, PRIMARY KEY (show_id, ticket_code))"),
+            QStringLiteral("CREATE TABLE door_used (show_id TEXT NOT NULL,"
+                           " ticket_code TEXT NOT NULL, used_ms BIGINT NOT NULL,"
+                           " used_door TEXT NOT NULL, used_by TEXT NOT NULL,"
+                           " PRIMARY KEY (show_id, ticket_code))"),
+            QStringLiteral("CREATE TABLE door_sync (show_id TEXT PRIMARY KEY,"
+                           " as_of TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE scan_queue (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " scan_id TEXT NOT NULL UNIQUE, qr_payload TEXT NOT NULL,"
+                           " show_id TEXT NOT NULL, door TEXT NOT NULL,"
+                           " scanned_ms BIGINT NOT NULL, offline_result TEXT NOT NULL,"
+                           " attempts INTEGER NOT NULL DEFAULT 0,"
+                           " last_error TEXT NOT NULL DEFAULT '',"
+                           " refused INTEGER NOT NULL DEFAULT 0)"),
+        },
     };
     return list;
 }
@@ -567,6 +588,283 @@ Result<QHash<QString, QByteArray>> TerminalCache::pins() const
         pins.insert((*query)->value(0).toString(), (*query)->value(1).toByteArray());
     (*query)->finish();
     return pins;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Door scanning
+
+Result<> TerminalCache::saveTicketKeys(const QList<TicketKey> &keys)
+{
+    Connection &db = *m_connection;
+    auto transaction = WriteTransaction::begin(db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    if (auto ok = exec(db, QStringLiteral("DELETE FROM ticket_key")); !ok)
+        return std::unexpected(ok.error());
+    for (const TicketKey &key : keys) {
+        if (auto ok = exec(db,
+                           QStringLiteral("INSERT INTO ticket_key (key_id, algorithm, public_key)"
+                                          " VALUES (?, ?, ?) ON CONFLICT (key_id) DO UPDATE SET"
+                                          " algorithm = excluded.algorithm,"
+                                          " public_key = excluded.public_key"),
+                           {text(key.keyId), text(key.algorithm), blob(key.publicKey)});
+            !ok)
+            return std::unexpected(ok.error());
+    }
+    return transaction->commit();
+}
+
+Result<QList<TicketKey>> TerminalCache::ticketKeys() const
+{
+    auto query = exec(*m_connection, QStringLiteral("SELECT key_id, algorithm, public_key"
+                                                    " FROM ticket_key ORDER BY key_id"));
+    if (!query)
+        return std::unexpected(query.error());
+    QList<TicketKey> keys;
+    while ((*query)->next())
+        keys.append(TicketKey{(*query)->value(0).toString(), (*query)->value(1).toString(),
+                              (*query)->value(2).toByteArray()});
+    (*query)->finish();
+    return keys;
+}
+
+Result<> TerminalCache::applyRevocations(const TicketRevocations &revocations)
+{
+    Connection &db = *m_connection;
+    auto transaction = WriteTransaction::begin(db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    const QString show = revocations.show.value();
+    for (const RevokedTicket &revoked : revocations.revoked) {
+        if (auto ok = exec(db,
+                           QStringLiteral("INSERT INTO door_revoked (show_id, ticket_code,"
+                                          " revoked_ms, reason) VALUES (?, ?, ?, ?)"
+                                          " ON CONFLICT (show_id, ticket_code) DO UPDATE SET"
+                                          " revoked_ms = excluded.revoked_ms,"
+                                          " reason = excluded.reason"),
+                           {show, revoked.ticket.value(), revoked.revokedMs, text(revoked.reason)});
+            !ok)
+            return std::unexpected(ok.error());
+    }
+    for (const UsedTicket &used : revocations.used) {
+        if (auto ok = recordUse(revocations.show, used); !ok)
+            return ok;
+    }
+    if (auto ok =
+            exec(db,
+                 QStringLiteral("INSERT INTO door_sync (show_id, as_of) VALUES (?, ?)"
+                                " ON CONFLICT (show_id) DO UPDATE SET as_of = excluded.as_of"),
+                 {show, text(revocations.asOf)});
+        !ok)
+        return std::unexpected(ok.error());
+    return transaction->commit();
+}
+
+Result<QString> TerminalCache::revocationsAsOf(const ShowId &show) const
+{
+    auto query =
+        exec(*m_connection, QStringLiteral("SELECT as_of FROM door_sync WHERE show_id = ?"),
+             {show.value()});
+    if (!query)
+        return std::unexpected(query.error());
+    QString asOf = (*query)->next() ? (*query)->value(0).toString() : QString();
+    (*query)->finish();
+    return asOf;
+}
+
+Result<std::optional<RevokedTicket>> TerminalCache::revokedTicket(const ShowId &show,
+                                                                  const TicketCode &ticket) const
+{
+    auto query = exec(*m_connection,
+                      QStringLiteral("SELECT revoked_ms, reason FROM door_revoked"
+                                     " WHERE show_id = ? AND ticket_code = ?"),
+                      {show.value(), ticket.value()});
+    if (!query)
+        return std::unexpected(query.error());
+    std::optional<RevokedTicket> revoked;
+    if ((*query)->next())
+        revoked =
+            RevokedTicket{ticket, (*query)->value(0).toLongLong(), (*query)->value(1).toString()};
+    (*query)->finish();
+    return revoked;
+}
+
+Result<std::optional<UsedTicket>> TerminalCache::usedTicket(const ShowId &show,
+                                                            const TicketCode &ticket) const
+{
+    auto query = exec(*m_connection,
+                      QStringLiteral("SELECT used_ms, used_door, used_by FROM door_used"
+                                     " WHERE show_id = ? AND ticket_code = ?"),
+                      {show.value(), ticket.value()});
+    if (!query)
+        return std::unexpected(query.error());
+    std::optional<UsedTicket> used;
+    if ((*query)->next())
+        used = UsedTicket{ticket, (*query)->value(0).toLongLong(), (*query)->value(1).toString(),
+                          (*query)->value(2).toString()};
+    (*query)->finish();
+    return used;
+}
+
+Result<> TerminalCache::recordUse(const ShowId &show, const UsedTicket &use)
+{
+    // The earliest use is the one that counts; a later report of the same use keeps what the
+    // door already knew of who scanned it.
+    auto ok =
+        exec(*m_connection,
+             QStringLiteral("INSERT INTO door_used (show_id, ticket_code, used_ms,"
+                            " used_door, used_by) VALUES (?, ?, ?, ?, ?)"
+                            " ON CONFLICT (show_id, ticket_code) DO UPDATE SET"
+                            " used_ms = excluded.used_ms, used_door = excluded.used_door,"
+                            " used_by = excluded.used_by"
+                            " WHERE excluded.used_ms < door_used.used_ms"),
+             {show.value(), use.ticket.value(), use.usedMs, text(use.usedDoor), text(use.usedBy)});
+    if (!ok)
+        return std::unexpected(ok.error());
+    return {};
+}
+
+namespace {
+
+const QString kQueueColumns = QStringLiteral(
+    "id, scan_id, qr_payload, show_id, door, scanned_ms, offline_result, attempts, last_error,"
+    " refused");
+
+Result<QList<QueuedScan>> readQueue(QSqlQuery &query)
+{
+    QList<QueuedScan> scans;
+    while (query.next()) {
+        QueuedScan queued;
+        queued.id = query.value(0).toLongLong();
+        queued.scan.scanId = query.value(1).toString();
+        queued.scan.qrPayload = query.value(2).toString();
+        queued.scan.show = ShowId(query.value(3).toString());
+        queued.scan.door = query.value(4).toString();
+        queued.scan.scannedMs = query.value(5).toLongLong();
+        const auto verdict = scanVerdictFromWireName(query.value(6).toString());
+        if (!verdict) {
+            query.finish();
+            return fail(ErrorCode::StorageFailure,
+                        QStringLiteral("queued scan %1 has an unknown result \"%2\"")
+                            .arg(queued.scan.scanId, query.value(6).toString()));
+        }
+        queued.scan.offlineVerdict = *verdict;
+        queued.attempts = query.value(7).toInt();
+        queued.lastError = query.value(8).toString();
+        queued.refused = query.value(9).toInt() != 0;
+        scans.append(queued);
+    }
+    query.finish();
+    return scans;
+}
+
+} // namespace
+
+Result<qint64> TerminalCache::queueScan(const OfflineScan &scan)
+{
+    Connection &db = *m_connection;
+    auto transaction = WriteTransaction::begin(db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    auto existing =
+        exec(db, QStringLiteral("SELECT id FROM scan_queue WHERE scan_id = ?"), {scan.scanId});
+    if (!existing)
+        return std::unexpected(existing.error());
+    const bool taken = (*existing)->next();
+    (*existing)->finish();
+    if (taken)
+        return fail(ErrorCode::Conflict,
+                    QStringLiteral("scan %1 is already queued").arg(scan.scanId));
+    auto inserted =
+        exec(db,
+             QStringLiteral("INSERT INTO scan_queue (scan_id, qr_payload, show_id,"
+                            " door, scanned_ms, offline_result)"
+                            " VALUES (?, ?, ?, ?, ?, ?)"),
+             {text(scan.scanId), text(scan.qrPayload), text(scan.show.value()), text(scan.door),
+              scan.scannedMs, scanVerdictWireName(scan.offlineVerdict)});
+    if (!inserted)
+        return std::unexpected(inserted.error());
+    const qint64 id = (*inserted)->lastInsertId().toLongLong();
+    if (auto ok = transaction->commit(); !ok)
+        return std::unexpected(ok.error());
+    return id;
+}
+
+Result<QList<QueuedScan>> TerminalCache::pendingScans(int limit) const
+{
+    auto query = exec(*m_connection,
+                      QStringLiteral("SELECT %1 FROM scan_queue WHERE refused = 0"
+                                     " ORDER BY id LIMIT ?")
+                          .arg(kQueueColumns),
+                      {limit});
+    if (!query)
+        return std::unexpected(query.error());
+    return readQueue(**query);
+}
+
+Result<int> TerminalCache::pendingScanCount() const
+{
+    auto query =
+        exec(*m_connection, QStringLiteral("SELECT count(*) FROM scan_queue WHERE refused = 0"));
+    if (!query)
+        return std::unexpected(query.error());
+    const int count = (*query)->next() ? (*query)->value(0).toInt() : 0;
+    (*query)->finish();
+    return count;
+}
+
+Result<QList<QueuedScan>> TerminalCache::queuedScans() const
+{
+    auto query = exec(*m_connection,
+                      QStringLiteral("SELECT %1 FROM scan_queue ORDER BY id").arg(kQueueColumns));
+    if (!query)
+        return std::unexpected(query.error());
+    return readQueue(**query);
+}
+
+Result<> TerminalCache::removeScans(const QStringList &scanIds)
+{
+    Connection &db = *m_connection;
+    auto transaction = WriteTransaction::begin(db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    for (const QString &scanId : scanIds) {
+        if (auto ok =
+                exec(db, QStringLiteral("DELETE FROM scan_queue WHERE scan_id = ?"), {scanId});
+            !ok)
+            return std::unexpected(ok.error());
+    }
+    return transaction->commit();
+}
+
+Result<> TerminalCache::recordScanAttempt(const QStringList &scanIds, const QString &error)
+{
+    Connection &db = *m_connection;
+    auto transaction = WriteTransaction::begin(db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    for (const QString &scanId : scanIds) {
+        if (auto ok = exec(db,
+                           QStringLiteral("UPDATE scan_queue SET attempts = attempts + 1,"
+                                          " last_error = ? WHERE scan_id = ?"),
+                           {text(error), scanId});
+            !ok)
+            return std::unexpected(ok.error());
+    }
+    return transaction->commit();
+}
+
+Result<> TerminalCache::refuseScan(const QString &scanId, const QString &error)
+{
+    auto query = exec(*m_connection,
+                      QStringLiteral("UPDATE scan_queue SET refused = 1, attempts = attempts + 1,"
+                                     " last_error = ? WHERE scan_id = ?"),
+                      {text(error), scanId});
+    if (!query)
+        return std::unexpected(query.error());
+    if ((*query)->numRowsAffected() != 1)
+        return fail(ErrorCode::NotFound, QStringLiteral("no queued scan %1").arg(scanId));
+    return {};
 }
 
 } // namespace Boxoffice::Sync

@@ -40,6 +40,16 @@ struct CachedAvailability
     qint64 confirmedMs = 0; // when the server last confirmed it
 };
 
+// A scan a door decided offline, waiting in the cache to be uploaded.
+struct QueuedScan
+{
+    qint64 id = 0; // assigned by queueScan(); upload order
+    OfflineScan scan;
+    int attempts = 0;
+    QString lastError;
+    bool refused = false; // the server refused the entry itself: kept for the record, not sent
+};
+
 // The terminal's local SQLite cache (DESIGN.md §4): shows, venue layouts, availability with
 // its version, the outbox, and the sale in progress, so the map appears at once after a
 // restart and a sale survives a crash. Real SQLite file, WAL, synchronous=FULL.
@@ -92,6 +102,35 @@ public:
                                    qint64 pinnedMs);
     [[nodiscard]] Result<> removePin(const QString &origin);
     [[nodiscard]] Result<QHash<QString, QByteArray>> pins() const;
+
+    // --- Door scanning (docs/kiosk-and-door-api.md) ---------------------------------------
+    // The ticket signing keys, replacing the previous set (an empty list keeps nothing).
+    [[nodiscard]] Result<> saveTicketKeys(const QList<TicketKey> &keys);
+    [[nodiscard]] Result<QList<TicketKey>> ticketKeys() const;
+    // Applies a revocations answer (idempotent: entries may repeat) and remembers its asOf.
+    // A used ticket keeps its earliest known use.
+    [[nodiscard]] Result<> applyRevocations(const TicketRevocations &revocations);
+    // The asOf of the last revocations applied for the show; empty when never.
+    [[nodiscard]] Result<QString> revocationsAsOf(const Core::ShowId &show) const;
+    [[nodiscard]] Result<std::optional<RevokedTicket>>
+    revokedTicket(const Core::ShowId &show, const Core::TicketCode &ticket) const;
+    [[nodiscard]] Result<std::optional<UsedTicket>>
+    usedTicket(const Core::ShowId &show, const Core::TicketCode &ticket) const;
+    // A use the door decided itself (or learned from the server); an earlier use is kept.
+    [[nodiscard]] Result<> recordUse(const Core::ShowId &show, const UsedTicket &use);
+
+    // The offline scan queue, oldest first. Conflict if the scan id is already queued.
+    [[nodiscard]] Result<qint64> queueScan(const OfflineScan &scan);
+    // Up to `limit` scans still to upload (not refused), oldest first.
+    [[nodiscard]] Result<QList<QueuedScan>> pendingScans(int limit) const;
+    [[nodiscard]] Result<int> pendingScanCount() const;
+    // Every queued scan, refused ones included, oldest first.
+    [[nodiscard]] Result<QList<QueuedScan>> queuedScans() const;
+    // The server has decided these scans: they leave the queue.
+    [[nodiscard]] Result<> removeScans(const QStringList &scanIds);
+    [[nodiscard]] Result<> recordScanAttempt(const QStringList &scanIds, const QString &error);
+    // The server refused this entry itself (malformed): it stays, marked, and is not sent again.
+    [[nodiscard]] Result<> refuseScan(const QString &scanId, const QString &error);
 
     // The schema version this build writes (PRAGMA user_version).
     [[nodiscard]] static int schemaVersion();

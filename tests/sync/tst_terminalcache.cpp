@@ -424,6 +424,131 @@ private slots:
         QCOMPARE(cache.error().code, ErrorCode::StorageFailure);
         QVERIFY(!cache.error().message.isEmpty());
     }
+    // --- Door scanning ------------------------------------------------------------------
+
+    void migratesSchemaTwoCache()
+    {
+        // A cache as the build before door scanning left it: schema 2 with a pin and an outbox
+        // entry, none of the door tables.
+        const QString file = m_cache->path();
+        QVERIFY(m_cache->savePin(QStringLiteral("https://box:8480"), QByteArray(32, 'p'), 5));
+        QVERIFY(m_cache->enqueue(entry(QStringLiteral("before-door"))));
+        m_cache.reset();
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("older"));
+            db.setDatabaseName(file);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            for (const char *table :
+                 {"ticket_key", "door_revoked", "door_used", "door_sync", "scan_queue"})
+                QVERIFY(query.exec(QStringLiteral("DROP TABLE %1").arg(QLatin1StringView(table))));
+            QVERIFY(query.exec(QStringLiteral("PRAGMA user_version = 2")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("older"));
+
+        auto cache = TerminalCache::open(file);
+        QVERIFY2(cache, describe(cache));
+        QCOMPARE((*cache)->pins()->value(QStringLiteral("https://box:8480")), QByteArray(32, 'p'));
+        QCOMPARE((*cache)->outbox()->size(), 1);
+        QCOMPARE(*(*cache)->pendingScanCount(), 0);
+        OfflineScan scan;
+        scan.scanId = QStringLiteral("SCAN_after_migration");
+        scan.qrPayload = QStringLiteral("BX1.x.y");
+        scan.show = Core::ShowId(QStringLiteral("s1"));
+        QVERIFY((*cache)->queueScan(scan));
+        QCOMPARE(*(*cache)->pendingScanCount(), 1);
+        cache->reset();
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("migrated"));
+            db.setDatabaseName(file);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("PRAGMA user_version")));
+            QVERIFY(query.next());
+            QCOMPARE(query.value(0).toInt(), 3);
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("migrated"));
+    }
+
+    void doorRecordsRoundTrip()
+    {
+        const QString file = m_cache->path();
+        const Core::ShowId show(QStringLiteral("s1"));
+        const Core::TicketCode ticket(QStringLiteral("T1"));
+        QVERIFY(m_cache->saveTicketKeys(
+            {{QStringLiteral("k1"), QStringLiteral("Ed25519"), QByteArray(32, 'a')}}));
+        QCOMPARE(*m_cache->revocationsAsOf(show), QString());
+        TicketRevocations list;
+        list.show = show;
+        list.asOf = QStringLiteral("2026-02-23T19:05:00.000Z");
+        list.revoked = {{Core::TicketCode(QStringLiteral("T2")), 100, QStringLiteral("REFUND")}};
+        list.used = {{ticket, 300, QStringLiteral("North 1"), QString()}};
+        QVERIFY(m_cache->applyRevocations(list));
+        QVERIFY(m_cache->applyRevocations(list)); // entries may repeat
+        // An earlier use wins over a later one; a later report does not move it.
+        QVERIFY(m_cache->recordUse(show,
+                                   {ticket, 200, QStringLiteral("South"), QStringLiteral("ann")}));
+        QVERIFY(
+            m_cache->recordUse(show, {ticket, 400, QStringLiteral("East"), QStringLiteral("bob")}));
+        for (int i = 0; i < 3; ++i) {
+            OfflineScan scan;
+            scan.scanId = QStringLiteral("SCAN_%1_abcdefgh").arg(i);
+            scan.qrPayload = QStringLiteral("BX1.payload.%1").arg(i);
+            scan.show = show;
+            scan.door = QStringLiteral("North 1");
+            scan.scannedMs = 1'000 + i;
+            scan.offlineVerdict = i == 1 ? ScanVerdict::AlreadyUsed : ScanVerdict::Valid;
+            QVERIFY(m_cache->queueScan(scan));
+        }
+        OfflineScan duplicate;
+        duplicate.scanId = QStringLiteral("SCAN_0_abcdefgh");
+        QCOMPARE(m_cache->queueScan(duplicate).error().code, ErrorCode::Conflict);
+        m_cache.reset();
+
+        auto reopened = TerminalCache::open(file);
+        QVERIFY2(reopened, describe(reopened));
+        TerminalCache &cache = **reopened;
+        QCOMPARE(cache.ticketKeys()->size(), 1);
+        QCOMPARE(cache.ticketKeys()->at(0).publicKey, QByteArray(32, 'a'));
+        QCOMPARE(*cache.revocationsAsOf(show), list.asOf);
+        auto revoked = cache.revokedTicket(show, Core::TicketCode(QStringLiteral("T2")));
+        QVERIFY(revoked && revoked->has_value());
+        QCOMPARE((*revoked)->reason, QStringLiteral("REFUND"));
+        QVERIFY(!cache.revokedTicket(show, ticket)->has_value());
+        QVERIFY(!cache
+                     .revokedTicket(Core::ShowId(QStringLiteral("s2")),
+                                    Core::TicketCode(QStringLiteral("T2")))
+                     ->has_value());
+        auto used = cache.usedTicket(show, ticket);
+        QVERIFY(used && used->has_value());
+        QCOMPARE((*used)->usedMs, 200);
+        QCOMPARE((*used)->usedDoor, QStringLiteral("South"));
+        QCOMPARE((*used)->usedBy, QStringLiteral("ann"));
+
+        QCOMPARE(*cache.pendingScanCount(), 3);
+        auto part = cache.pendingScans(2);
+        QVERIFY(part);
+        QCOMPARE(part->size(), 2);
+        QCOMPARE(part->at(0).scan.scanId, QStringLiteral("SCAN_0_abcdefgh"));
+        QCOMPARE(part->at(1).scan.offlineVerdict, ScanVerdict::AlreadyUsed);
+        QCOMPARE(part->at(1).scan.scannedMs, 1'001);
+        QVERIFY(cache.refuseScan(QStringLiteral("SCAN_0_abcdefgh"), QStringLiteral("bad")));
+        QVERIFY(
+            cache.recordScanAttempt({QStringLiteral("SCAN_1_abcdefgh")}, QStringLiteral("down")));
+        QCOMPARE(*cache.pendingScanCount(), 2);
+        QCOMPARE(cache.pendingScans(10)->at(0).scan.scanId, QStringLiteral("SCAN_1_abcdefgh"));
+        QCOMPARE(cache.pendingScans(10)->at(0).attempts, 1);
+        QCOMPARE(cache.pendingScans(10)->at(0).lastError, QStringLiteral("down"));
+        QVERIFY(cache.removeScans(
+            {QStringLiteral("SCAN_1_abcdefgh"), QStringLiteral("SCAN_2_abcdefgh")}));
+        QCOMPARE(*cache.pendingScanCount(), 0);
+        auto all = cache.queuedScans();
+        QCOMPARE(all->size(), 1);
+        QCOMPARE(all->at(0).refused, true);
+        QCOMPARE(all->at(0).lastError, QStringLiteral("bad"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTerminalCache)

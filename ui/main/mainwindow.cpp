@@ -4,6 +4,7 @@
 #include "core/seatmap/seatmapmodel.h"
 #include "sync/client/apiclient.h"
 #include "sync/client/cardacquirer.h"
+#include "sync/client/doorscanner.h"
 #include "sync/client/outbox.h"
 #include "sync/client/salecontroller.h"
 #include "sync/client/showsync.h"
@@ -12,6 +13,7 @@
 #include "ui/printing/ticketprinter.h"
 #include "ui/sale/salepage.h"
 #include "ui/sale/ticketassembly.h"
+#include "ui/scan/scanscreen.h"
 #include "ui/shift/shiftscreens.h"
 #include "ui/shows/showlistpage.h"
 #include "ui/supervisor/ordersearchpage.h"
@@ -222,6 +224,13 @@ void MainWindow::buildMenus()
             day->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
             connect(day, &QAction::triggered, this, &MainWindow::askDayReport);
         }
+    }
+
+    // Door scanning, for staff: the scan screen for the open show.
+    if (role != QLatin1StringView("kiosk")) {
+        auto *scan = orders->addAction(tr("&Door scanning…"));
+        scan->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+        connect(scan, &QAction::triggered, this, &MainWindow::openDoorScanning);
     }
 
     auto *help = menuBar()->addMenu(tr("&Help"));
@@ -493,7 +502,39 @@ void MainWindow::showShortcuts()
            "<tr><td><b>Ctrl+Shift+O, X, Z</b></td><td>open shift, X report, close shift "
            "(Z report)</td></tr>"
            "<tr><td><b>Ctrl+Shift+D</b></td><td>day report (supervisors)</td></tr>"
+           "<tr><td><b>Ctrl+Shift+S</b></td><td>door scanning for the open show</td></tr>"
            "</table>"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Door scanning
+
+ScanScreen *MainWindow::openDoorScanning()
+{
+    if (!m_scanScreen) {
+        auto *scanner =
+            new Sync::DoorScanner(m_services.client, m_services.cache, m_services.clock);
+        scanner->setDoor(m_settings.terminalName);
+        scanner->setShow(m_detail.summary.id);
+        m_scanScreen = new ScanScreen(*scanner, this);
+        scanner->setParent(m_scanScreen);
+        m_scanScreen->setWindowFlag(Qt::Window);
+        m_scanScreen->resize(1280, 900);
+        scanner->start();
+    } else if (m_scanScreen->scanner().show() != m_detail.summary.id) {
+        m_scanScreen->scanner().setShow(m_detail.summary.id);
+        m_scanScreen->scanner().refresh();
+    }
+    QHash<QString, QString> titles;
+    if (auto shows = m_services.cache.shows(); shows) {
+        for (const Sync::ShowSummary &show : *shows)
+            titles.insert(show.id.value(), show.title);
+    }
+    m_scanScreen->setShowTitles(titles);
+    m_scanScreen->show();
+    m_scanScreen->raise();
+    m_scanScreen->activateWindow();
+    return m_scanScreen;
 }
 
 } // namespace Boxoffice::Gui

@@ -26,6 +26,7 @@ class TerminalCache;
 namespace Boxoffice::Gui {
 
 class SalePage;
+class ScanScreen;
 class ShiftScreens;
 class ShowListPage;
 class SupervisorWindow;
@@ -69,6 +70,9 @@ public:
     // The supervisor screen (created on first use), shown on its orders page.
     SupervisorWindow *openSupervisor();
     [[nodiscard]] ShiftScreens *shifts() const { return m_shifts; }
+    // The door scan screen (created on first use) for the open show, or any show when none is
+    // open; a window of its own.
+    ScanScreen *openDoorScanning();
     // The PDF written last by saving or the ticket folder.
     [[nodiscard]] QString lastPdfPath() const { return m_lastPdf; }
 
@@ -116,6 +120,7 @@ private:
     bool m_restorePending = false;
     bool m_sessionEndShown = false;
     int m_probeTicks = 0;
+    ScanScreen *m_scanScreen = nullptr;
 };
 
 } // namespace Boxoffice::Gui

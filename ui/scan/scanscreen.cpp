@@ -1,0 +1,336 @@
+#include "ui/scan/scanscreen.h"
+
+#include "ui/scan/recentscansmodel.h"
+#include "ui/scan/scansounds.h"
+#include "ui/scan/scanstyle.h"
+
+#include <QApplication>
+#include <QDateTime>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QVBoxLayout>
+
+namespace Boxoffice::Gui {
+
+namespace {
+
+QFont sized(const QWidget *widget, int pixels, bool bold = false)
+{
+    QFont font = widget->font();
+    font.setPixelSize(pixels);
+    font.setBold(bold);
+    return font;
+}
+
+QString colourName(const QColor &colour)
+{
+    return colour.name(QColor::HexRgb);
+}
+
+} // namespace
+
+ScanScreen::ScanScreen(Sync::DoorScanner &scanner, QWidget *parent)
+    : QWidget(parent)
+    , m_scanner(scanner)
+{
+    setWindowTitle(tr("Door scanning"));
+    m_sounds = new ScanSounds(this);
+
+    m_header = new QLabel(this);
+    m_header->setFont(sized(this, 28, true));
+    m_counters = new QLabel(this);
+    m_counters->setFont(sized(this, 28, true));
+    m_counters->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_header, 1);
+    top->addWidget(m_counters);
+
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("offlineBanner"));
+    m_banner->setFont(sized(this, 24, true));
+    m_banner->setAlignment(Qt::AlignCenter);
+    m_banner->setMargin(10);
+    m_banner->setWordWrap(true);
+
+    m_resultPanel = new QFrame(this);
+    m_resultPanel->setObjectName(QStringLiteral("resultPanel"));
+    m_resultPanel->setMinimumHeight(300);
+    m_resultTitle = new QLabel(m_resultPanel);
+    m_resultTitle->setObjectName(QStringLiteral("resultTitle"));
+    m_resultTitle->setFont(sized(this, 110, true));
+    m_resultTitle->setAlignment(Qt::AlignCenter);
+    m_resultDetail = new QLabel(m_resultPanel);
+    m_resultDetail->setObjectName(QStringLiteral("resultDetail"));
+    m_resultDetail->setFont(sized(this, 34));
+    m_resultDetail->setAlignment(Qt::AlignCenter);
+    m_resultDetail->setWordWrap(true);
+    m_resultSource = new QLabel(m_resultPanel);
+    m_resultSource->setFont(sized(this, 20));
+    m_resultSource->setAlignment(Qt::AlignCenter);
+    auto *panel = new QVBoxLayout(m_resultPanel);
+    panel->setContentsMargins(24, 24, 24, 24);
+    panel->addStretch(1);
+    panel->addWidget(m_resultTitle);
+    panel->addWidget(m_resultDetail);
+    panel->addWidget(m_resultSource);
+    panel->addStretch(1);
+
+    m_input = new QLineEdit(this);
+    m_input->setObjectName(QStringLiteral("scanInput"));
+    m_input->setFont(sized(this, 30));
+    m_input->setMinimumHeight(72);
+    m_input->setPlaceholderText(tr("Scan a ticket, or type its code and press Enter"));
+    m_input->setClearButtonEnabled(false);
+    m_input->installEventFilter(this);
+    connect(m_input, &QLineEdit::returnPressed, this, &ScanScreen::submit);
+
+    m_recent = new RecentScansModel(50, this);
+    m_recentView = new QListView(this);
+    m_recentView->setModel(m_recent);
+    m_recentView->setFont(sized(this, 20));
+    m_recentView->setFocusPolicy(Qt::NoFocus);
+    m_recentView->setSelectionMode(QAbstractItemView::NoSelection);
+    m_recentView->setSpacing(2);
+    m_recentView->setUniformItemSizes(true);
+    auto *recentTitle = new QLabel(tr("Latest scans"), this);
+    recentTitle->setFont(sized(this, 22, true));
+
+    m_conflicts = new QLabel(this);
+    m_conflicts->setObjectName(QStringLiteral("conflicts"));
+    m_conflicts->setFont(sized(this, 20));
+    m_conflicts->setWordWrap(true);
+    m_conflicts->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_conflicts->setMargin(10);
+    m_conflicts->setStyleSheet(
+        QStringLiteral("QLabel#conflicts { background: #fdecea; color: #7f0000;"
+                       " border: 3px solid #c62828; }"));
+    m_conflicts->setVisible(false);
+
+    m_problem = new QLabel(this);
+    m_problem->setObjectName(QStringLiteral("problem"));
+    m_problem->setFont(sized(this, 18));
+    m_problem->setWordWrap(true);
+    m_problem->setStyleSheet(QStringLiteral("QLabel#problem { color: #7f0000; }"));
+    m_problem->setVisible(false);
+
+    auto *lists = new QHBoxLayout;
+    auto *recentColumn = new QVBoxLayout;
+    recentColumn->addWidget(recentTitle);
+    recentColumn->addWidget(m_recentView, 1);
+    lists->addLayout(recentColumn, 3);
+    lists->addWidget(m_conflicts, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 16, 16, 16);
+    layout->setSpacing(12);
+    layout->addLayout(top);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_resultPanel, 3);
+    layout->addWidget(m_input);
+    layout->addLayout(lists, 2);
+    layout->addWidget(m_problem);
+
+    // Only the input ever takes the focus: a scanner types into whatever has it.
+    for (QWidget *child : findChildren<QWidget *>()) {
+        if (child != m_input)
+            child->setFocusPolicy(Qt::NoFocus);
+    }
+    setFocusProxy(m_input);
+    connect(qApp, &QApplication::focusChanged, this,
+            [this](QWidget *, QWidget *now) { keepFocus(now); });
+
+    connect(&m_scanner, &Sync::DoorScanner::scanned, this, &ScanScreen::handleScanned);
+    connect(&m_scanner, &Sync::DoorScanner::conflictFound, this, &ScanScreen::handleConflict);
+    connect(&m_scanner, &Sync::DoorScanner::onlineChanged, this, &ScanScreen::updateBanner);
+    connect(&m_scanner, &Sync::DoorScanner::queueChanged, this, &ScanScreen::updateBanner);
+    connect(&m_scanner, &Sync::DoorScanner::keysLoaded, this, &ScanScreen::updateBanner);
+    connect(&m_scanner, &Sync::DoorScanner::problem, this, [this](const QString &message) {
+        m_problem->setText(
+            tr("%1  %2").arg(ScanStyle::time(QDateTime::currentMSecsSinceEpoch()), message));
+        m_problem->setVisible(true);
+    });
+
+    setResult(tr("READY"), tr("Scan a ticket"), QColor(0x26, 0x32, 0x38), Qt::white);
+    updateHeader();
+    updateCounters();
+    updateBanner();
+}
+
+ScanScreen::~ScanScreen()
+{
+    // Children going away move the focus; this screen is half destroyed by then.
+    disconnect(qApp, nullptr, this, nullptr);
+}
+
+void ScanScreen::setShowTitles(const QHash<QString, QString> &titles)
+{
+    m_showTitles = titles;
+    updateHeader();
+}
+
+QString ScanScreen::resultTitle() const
+{
+    return m_resultTitle->text();
+}
+
+QString ScanScreen::resultDetail() const
+{
+    return m_resultDetail->text();
+}
+
+QString ScanScreen::resultSource() const
+{
+    return m_resultSource->text();
+}
+
+QString ScanScreen::problemText() const
+{
+    return m_problem->isVisible() ? m_problem->text() : QString();
+}
+
+QString ScanScreen::conflictsText() const
+{
+    return m_conflicts->isVisible() || !m_conflictLines.isEmpty() ? m_conflicts->text() : QString();
+}
+
+bool ScanScreen::eventFilter(QObject *watched, QEvent *event)
+{
+    // Some scanners end a code with Tab instead of Enter; it must not move the focus away.
+    if (watched == m_input && event->type() == QEvent::KeyPress) {
+        const int key = static_cast<QKeyEvent *>(event)->key();
+        if (key == Qt::Key_Tab || key == Qt::Key_Backtab) {
+            submit();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void ScanScreen::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    m_input->setFocus(Qt::OtherFocusReason);
+}
+
+void ScanScreen::keepFocus(QWidget *now)
+{
+    if (now && now != m_input && isAncestorOf(now))
+        m_input->setFocus(Qt::OtherFocusReason);
+}
+
+void ScanScreen::submit()
+{
+    const QString text = m_input->text();
+    m_input->clear();
+    m_scanner.scan(text);
+}
+
+void ScanScreen::handleScanned(const Sync::ScanOutcome &outcome)
+{
+    const ScanLook look = ScanStyle::look(outcome);
+    const QString otherShow = m_showTitles.value(outcome.verification.show.value());
+    setResult(look.title, ScanStyle::detail(outcome, otherShow), look.background, look.foreground);
+    const QString when = ScanStyle::time(outcome.scannedMs);
+    QString source = outcome.local     ? tr("Checked at this door at %1").arg(when)
+                     : outcome.offline ? tr("Decided offline at %1").arg(when)
+                                       : tr("Checked with the server at %1").arg(when);
+    if (!outcome.verification.ticket.isEmpty())
+        source += tr(" · ticket %1").arg(outcome.verification.ticket.value());
+    m_resultSource->setText(source);
+    if (!outcome.decided) {
+        m_sounds->playUndecided();
+    } else {
+        m_sounds->play(outcome.verification.verdict);
+        if (outcome.verification.verdict == Sync::ScanVerdict::Valid)
+            ++m_admitted;
+        else
+            ++m_refused;
+    }
+    m_recent->add(outcome);
+    updateCounters();
+    updateBanner();
+}
+
+void ScanScreen::handleConflict(const Sync::ScanConflict &conflict)
+{
+    ++m_conflictCount;
+    QString line =
+        tr("Ticket %1 let in at %2 (%3) was already used at %4")
+            .arg(conflict.ticket.value(), conflict.door.isEmpty() ? tr("this door") : conflict.door,
+                 ScanStyle::time(conflict.scannedMs), ScanStyle::time(conflict.earlierUsedMs));
+    if (!conflict.earlierDoor.isEmpty())
+        line += tr(" at %1").arg(conflict.earlierDoor);
+    if (!conflict.earlierBy.isEmpty())
+        line += tr(" by %1").arg(conflict.earlierBy);
+    m_conflictLines.prepend(line);
+    while (m_conflictLines.size() > 6)
+        m_conflictLines.removeLast();
+    m_conflicts->setText(tr("<b>Flagged on upload: %1</b>").arg(m_conflictCount) +
+                         QStringLiteral("<br>") + m_conflictLines.join(QStringLiteral("<br>")));
+    m_conflicts->setVisible(true);
+}
+
+void ScanScreen::setResult(const QString &title, const QString &detail, const QColor &background,
+                           const QColor &foreground)
+{
+    m_resultColour = background;
+    m_resultTitle->setText(title);
+    m_resultDetail->setText(detail);
+    m_resultPanel->setStyleSheet(
+        QStringLiteral("QFrame#resultPanel { background: %1; border-radius: 12px; }"
+                       " QFrame#resultPanel QLabel { color: %2; background: transparent; }")
+            .arg(colourName(background), colourName(foreground)));
+}
+
+void ScanScreen::updateHeader()
+{
+    const QString show = m_scanner.show().value();
+    const QString title = m_showTitles.value(show);
+    QString text = show.isEmpty() ? tr("Any show") : (title.isEmpty() ? show : title);
+    if (!m_scanner.door().isEmpty())
+        text += tr(" · Door: %1").arg(m_scanner.door());
+    m_header->setText(text);
+}
+
+void ScanScreen::updateCounters()
+{
+    m_counters->setText(tr("<span style='color:#1b8a3a'>Admitted %1</span>&nbsp;&nbsp;&nbsp;"
+                           "<span style='color:#c62828'>Refused %2</span>")
+                            .arg(m_admitted)
+                            .arg(m_refused));
+}
+
+void ScanScreen::updateBanner()
+{
+    const int pending = m_scanner.pendingScans();
+    if (!m_scanner.isOnline()) {
+        m_banner->setText(pending == 1
+                              ? tr("OFFLINE — deciding from this door's records · 1 scan waiting "
+                                   "for upload")
+                              : tr("OFFLINE — deciding from this door's records · %1 scans "
+                                   "waiting for upload")
+                                    .arg(pending));
+        m_banner->setStyleSheet(
+            QStringLiteral("QLabel#offlineBanner { background: #b71c1c; color: white; }"));
+        m_banner->setVisible(true);
+    } else if (pending > 0) {
+        m_banner->setText(pending == 1 ? tr("Online · uploading 1 offline scan")
+                                       : tr("Online · uploading %1 offline scans").arg(pending));
+        m_banner->setStyleSheet(
+            QStringLiteral("QLabel#offlineBanner { background: #f2a900; color: black; }"));
+        m_banner->setVisible(true);
+    } else if (m_scanner.keyCount() == 0) {
+        m_banner->setText(tr("No ticket keys yet: tickets cannot be checked offline"));
+        m_banner->setStyleSheet(
+            QStringLiteral("QLabel#offlineBanner { background: #f2a900; color: black; }"));
+        m_banner->setVisible(true);
+    } else {
+        m_banner->setVisible(false);
+    }
+}
+
+} // namespace Boxoffice::Gui
