@@ -1887,8 +1887,15 @@ void ApiServer::unlockKiosk(Call &call)
     auto reply = call.reply;
     const QString name = *supervisor;
     m_background.start([this, reply, name, secret, kind, entry]() mutable {
-        auto account = checkSupervisorCredentials(name, secret, kind);
-        // Someone who is not a supervisor is refused like a wrong PIN: no account probing.
+        // Only a supervisor's secret is checked: the public at a kiosk may name anyone, and
+        // guesses at a clerk, an admin or the kiosk itself must lock nobody out. Any other name
+        // is checked as no user at all (a null name binds NULL and matches no row), as slowly
+        // and with the same answer as a wrong PIN: no account probing.
+        auto known = m_accounts.findUser(name);
+        const bool supervisor = known && *known && (*known)->role == Role::Supervisor;
+        auto account = known
+                           ? checkSupervisorCredentials(supervisor ? name : QString(), secret, kind)
+                           : Result<Account>(std::unexpected(known.error()));
         if (account && account->role != Role::Supervisor)
             account = fail(ErrorCode::BadCredentials,
                            kind == CredentialKind::Pin
