@@ -368,6 +368,39 @@ private slots:
         QCOMPARE(upload(u"kiosk"_s, {}).status, 403);
     }
 
+    // A door that turned the holder away offline (its cache knew no better) spends nothing:
+    // the ticket is still good at the next door.
+    void refusedOfflineScanLeavesTheTicketUnused()
+    {
+        QString why;
+        const auto sale = m_desk.paidSale(1, u"seagull-2"_s, &why);
+        QVERIFY2(sale, qPrintable(why));
+        const QString code = codeOf(sale->tickets[0]);
+        const HttpReply refused = upload(
+            u"clerk"_s, {offlineScan(u"west-refused-0001"_s, payloadOf(sale->tickets[0]),
+                                     u"seagull-2"_s, u"West"_s, isoAgo(30), u"ALREADY_USED"_s)});
+        QVERIFY2(refused.status == 200, qPrintable(refused.describe()));
+        const QJsonObject result = refused.json[u"results"_s].toArray().first().toObject();
+        QCOMPARE(result[u"result"_s].toString(), u"VALID"_s);
+        QCOMPARE(result[u"flagged"_s].toBool(), false);
+        QVERIFY2(!result.contains(u"usedAt"_s), qPrintable(refused.describe()));
+        QCOMPARE(ticketStatus(code), 1);
+        QCOMPARE(scanRows(u"scan_id = 'west-refused-0001'"_s), 1);
+        QVERIFY(!codesIn(m_desk.as(u"clerk"_s)
+                             .get(u"/tickets/revocations?showId=seagull-2"_s)
+                             .json[u"used"_s]
+                             .toArray())
+                     .contains(code));
+
+        // The holder comes back to a door that is online: let in.
+        const HttpReply later = verify(u"clerk"_s, {{u"qrPayload"_s, payloadOf(sale->tickets[0])},
+                                                    {u"showId"_s, u"seagull-2"_s},
+                                                    {u"door"_s, u"East"_s}});
+        QCOMPARE(later.json[u"result"_s].toString(), u"VALID"_s);
+        QCOMPARE(later.json[u"usedDoor"_s].toString(), u"East"_s);
+        QCOMPARE(ticketStatus(code), 2);
+    }
+
     void malformedUploadAppliesNothing()
     {
         QString why;
