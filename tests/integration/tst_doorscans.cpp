@@ -257,6 +257,23 @@ private slots:
         QCOMPARE(codesIn(revoked), QStringList{codeOf(sale->tickets[1])});
         QCOMPARE(revoked.first()[u"reason"_s].toString(), u"REFUND"_s);
 
+        // `since` is read 5 s early: a use committed just after the last answer is not missed.
+        QDateTime usedAt;
+        for (const QJsonValue &entry : used) {
+            if (entry[u"ticketCode"_s].toString() == codeOf(sale->tickets[0]))
+                usedAt = QDateTime::fromString(entry[u"usedAt"_s].toString(), Qt::ISODateWithMs);
+        }
+        QVERIFY(usedAt.isValid());
+        auto usedSince = [&](qint64 afterUseMs) {
+            const QString since = usedAt.addMSecs(afterUseMs).toString(Qt::ISODateWithMs);
+            return codesIn(
+                door.get(path + u"&since="_s + QString::fromLatin1(QUrl::toPercentEncoding(since)))
+                    .json[u"used"_s]
+                    .toArray());
+        };
+        QVERIFY(usedSince(4'000).contains(codeOf(sale->tickets[0])));
+        QVERIFY(!usedSince(6'000).contains(codeOf(sale->tickets[0])));
+
         // Nothing after a time to come; all without since.
         const HttpReply future = door.get(path + u"&since=2100-01-01T00:00:00.000Z"_s);
         QVERIFY(future.json[u"used"_s].toArray().isEmpty());
