@@ -1162,7 +1162,9 @@ Result<PaymentOutcome> paymentCallback(WriterContext &writer, const TicketSigner
 // The door's verdict on a ticket whose signature verified: FORGED when it was never issued or
 // its details differ from the record, WRONG_SHOW, REVOKED, else VALID (marked used at
 // `usedAtMs` by the scanner at its door) or ALREADY_USED (with when, where and by whom).
-Result<VerifyOutcome> judgeTicket(Sql &sql, const VerifyCommand &command, qint64 usedAtMs)
+// Without `admitted` (an offline door turned the holder away) a VALID ticket stays unused.
+Result<VerifyOutcome> judgeTicket(Sql &sql, const VerifyCommand &command, qint64 usedAtMs,
+                                  bool admitted)
 {
     VerifyOutcome outcome;
     outcome.ticket = command.ticket;
@@ -1214,6 +1216,17 @@ Result<VerifyOutcome> judgeTicket(Sql &sql, const VerifyCommand &command, qint64
         outcome.revokedReason = revokedReason;
         return outcome;
     }
+    if (!admitted) {
+        // Nobody came in on this scan: an unused ticket must not be spent, or its holder, sent
+        // away by a door that knew no better, would be refused at the next door too.
+        outcome.result = status == 1 ? ScanResult::Valid : ScanResult::AlreadyUsed;
+        if (status == 1) {
+            outcome.usedAtMs = 0;
+            outcome.usedBy.clear();
+            outcome.usedDoor.clear();
+        }
+        return outcome;
+    }
     TRY(used, sql.change(QStringLiteral("UPDATE issued_ticket SET status = 2, used_at = ?,"
                                         " used_by = ?, used_door = ?"
                                         " WHERE ticket_code = ? AND status = 1"),
@@ -1232,7 +1245,8 @@ Result<VerifyOutcome> judgeTicket(Sql &sql, const VerifyCommand &command, qint64
 }
 
 // A scan as decided: a FORGED verdict for a payload whose signature failed, else the ticket's.
-Result<VerifyOutcome> decideScan(Sql &sql, const VerifyCommand &command, qint64 usedAtMs)
+Result<VerifyOutcome> decideScan(Sql &sql, const VerifyCommand &command, qint64 usedAtMs,
+                                 bool admitted)
 {
     if (!command.forgedReason.isEmpty()) {
         VerifyOutcome forged;
@@ -1240,7 +1254,7 @@ Result<VerifyOutcome> decideScan(Sql &sql, const VerifyCommand &command, qint64 
         forged.reason = command.forgedReason;
         return forged;
     }
-    return judgeTicket(sql, command, usedAtMs);
+    return judgeTicket(sql, command, usedAtMs, admitted);
 }
 
 // Every scan is kept: online verifies and uploaded offline scans alike.
@@ -1267,7 +1281,7 @@ Result<VerifyOutcome> verifyTicket(WriterContext &writer, const VerifyCommand &c
                                    qint64 nowMs)
 {
     Sql sql(*writer.connection);
-    TRY(outcome, decideScan(sql, command, nowMs));
+    TRY(outcome, decideScan(sql, command, nowMs, true));
     // '.' is not allowed in a client's scan id: an upload can never replay an online verify.
     if (auto ok =
             recordScan(sql, newSortableId(u"SCAN.", nowMs), command, *outcome, nowMs, nowMs, false);
@@ -1276,9 +1290,10 @@ Result<VerifyOutcome> verifyTicket(WriterContext &writer, const VerifyCommand &c
     return outcome;
 }
 
-// Offline scans in the order the door made them. A ticket used meanwhile by another scan is
-// ALREADY_USED; if the door let its holder in anyway, the scan is flagged with the earlier use.
-// A scan id recorded before is answered as it was then, changing nothing.
+// Offline scans in the order the door made them. Only a scan that let its holder in uses the
+// ticket. A ticket used meanwhile by another scan is ALREADY_USED; if the door let its holder
+// in anyway, the scan is flagged with the earlier use. A scan id recorded before is answered
+// as it was then, changing nothing.
 Result<QList<VerifyOutcome>> uploadScans(WriterContext &writer, const ScanUploadCommand &command,
                                          qint64 nowMs)
 {
@@ -1298,7 +1313,7 @@ Result<QList<VerifyOutcome>> uploadScans(WriterContext &writer, const ScanUpload
             continue;
         }
         (*seen)->finish();
-        TRY(outcome, decideScan(sql, scan.verify, scan.scannedAtMs));
+        TRY(outcome, decideScan(sql, scan.verify, scan.scannedAtMs, scan.admittedOffline));
         outcome->scanId = scan.scanId;
         // A scan id never seen before: the earlier use was another scan.
         if (outcome->result == ScanResult::AlreadyUsed && scan.admittedOffline) {

@@ -1120,6 +1120,39 @@ bool ApiServer::consumeOverride(Call &call, const QString &token, const QString 
     return true;
 }
 
+namespace {
+
+// The supervisor a body names and the secret given for them: "supervisor" and exactly one of
+// "password" and "pin" (POST /overrides, POST /kiosk/unlock).
+struct SupervisorSecret
+{
+    QString name;
+    QString secret;
+    CredentialKind kind = CredentialKind::Password;
+    QString method; // PASSWORD or PIN, for the audit
+};
+
+Result<SupervisorSecret> supervisorSecret(const QJsonObject &body)
+{
+    auto supervisor = requiredString(body, QStringLiteral("supervisor"), 64);
+    if (!supervisor)
+        return std::unexpected(supervisor.error());
+    auto password = optionalString(body, QStringLiteral("password"), 256);
+    if (!password)
+        return std::unexpected(password.error());
+    auto pin = optionalString(body, QStringLiteral("pin"), 64);
+    if (!pin)
+        return std::unexpected(pin.error());
+    if (password->isEmpty() == pin->isEmpty())
+        return fail(ErrorCode::BadRequest, QStringLiteral("send exactly one of password and pin"));
+    if (pin->isEmpty())
+        return SupervisorSecret{*supervisor, *password, CredentialKind::Password,
+                                QStringLiteral("PASSWORD")};
+    return SupervisorSecret{*supervisor, *pin, CredentialKind::Pin, QStringLiteral("PIN")};
+}
+
+} // namespace
+
 Result<Account> ApiServer::checkSupervisorCredentials(const QString &name, const QString &secret,
                                                       CredentialKind kind)
 {
@@ -1137,18 +1170,9 @@ void ApiServer::requestOverride(Call &call)
     auto body = parseObject(call.request.body());
     if (!body)
         return call.error(body.error());
-    auto supervisor = requiredString(*body, QStringLiteral("supervisor"), 64);
+    auto supervisor = supervisorSecret(*body);
     if (!supervisor)
         return call.error(supervisor.error());
-    auto password = optionalString(*body, QStringLiteral("password"), 256);
-    if (!password)
-        return call.error(password.error());
-    auto pin = optionalString(*body, QStringLiteral("pin"), 64);
-    if (!pin)
-        return call.error(pin.error());
-    if (password->isEmpty() == pin->isEmpty())
-        return call.error(ErrorCode::BadRequest,
-                          QStringLiteral("send exactly one of password and pin"));
     auto action = requiredString(*body, QStringLiteral("action"), 32);
     if (!action)
         return call.error(action.error());
@@ -1163,24 +1187,22 @@ void ApiServer::requestOverride(Call &call)
         return call.error(ErrorCode::BadRequest,
                           QStringLiteral("subject must be an id: letters, digits, '-', '_', '.'"));
 
-    const CredentialKind kind = pin->isEmpty() ? CredentialKind::Password : CredentialKind::Pin;
-    const QString secret = pin->isEmpty() ? *password : *pin;
+    const CredentialKind kind = supervisor->kind;
+    const QString secret = supervisor->secret;
     OverrideRequest request;
-    request.supervisorName = *supervisor;
+    request.supervisorName = supervisor->name;
     request.requestedBy = call.session->account.id;
     request.sessionHash = call.session->tokenHash;
     request.terminal = terminalOf(call);
     request.action = *action;
     request.subject = *subject;
-    AuditEntry entry{
-        call.session->account.username,
-        {},
-        *subject,
-        request.terminal,
-        QJsonObject{{QStringLiteral("action"), *action},
-                    {QStringLiteral("supervisor"), *supervisor},
-                    {QStringLiteral("method"),
-                     pin->isEmpty() ? QStringLiteral("PASSWORD") : QStringLiteral("PIN")}}};
+    AuditEntry entry{call.session->account.username,
+                     {},
+                     *subject,
+                     request.terminal,
+                     QJsonObject{{QStringLiteral("action"), *action},
+                                 {QStringLiteral("supervisor"), supervisor->name},
+                                 {QStringLiteral("method"), supervisor->method}}};
     // The credential check is as slow as a login: off the network thread.
     auto reply = call.reply;
     m_background.start([this, reply, request, secret, kind, entry]() mutable {
@@ -1862,33 +1884,29 @@ void ApiServer::unlockKiosk(Call &call)
     auto body = parseObject(call.request.body());
     if (!body)
         return call.error(body.error());
-    auto supervisor = requiredString(*body, QStringLiteral("supervisor"), 64);
+    auto supervisor = supervisorSecret(*body);
     if (!supervisor)
         return call.error(supervisor.error());
-    auto password = optionalString(*body, QStringLiteral("password"), 256);
-    if (!password)
-        return call.error(password.error());
-    auto pin = optionalString(*body, QStringLiteral("pin"), 64);
-    if (!pin)
-        return call.error(pin.error());
-    if (password->isEmpty() == pin->isEmpty())
-        return call.error(ErrorCode::BadRequest,
-                          QStringLiteral("send exactly one of password and pin"));
-    const CredentialKind kind = pin->isEmpty() ? CredentialKind::Password : CredentialKind::Pin;
-    const QString secret = pin->isEmpty() ? *password : *pin;
-    AuditEntry entry{
-        call.session->account.username, QStringLiteral("kiosk.unlock"),
-        terminalOf(call).isEmpty() ? call.session->account.username : terminalOf(call),
-        terminalOf(call),
-        QJsonObject{{QStringLiteral("supervisor"), *supervisor},
-                    {QStringLiteral("method"),
-                     pin->isEmpty() ? QStringLiteral("PASSWORD") : QStringLiteral("PIN")}}};
+    const CredentialKind kind = supervisor->kind;
+    const QString secret = supervisor->secret;
+    AuditEntry entry{call.session->account.username, QStringLiteral("kiosk.unlock"),
+                     terminalOf(call).isEmpty() ? call.session->account.username : terminalOf(call),
+                     terminalOf(call),
+                     QJsonObject{{QStringLiteral("supervisor"), supervisor->name},
+                                 {QStringLiteral("method"), supervisor->method}}};
     // As slow as a login: off the network thread.
     auto reply = call.reply;
-    const QString name = *supervisor;
+    const QString name = supervisor->name;
     m_background.start([this, reply, name, secret, kind, entry]() mutable {
-        auto account = checkSupervisorCredentials(name, secret, kind);
-        // Someone who is not a supervisor is refused like a wrong PIN: no account probing.
+        // Only a supervisor's secret is checked: the public at a kiosk may name anyone, and
+        // guesses at a clerk, an admin or the kiosk itself must lock nobody out. Any other name
+        // is checked as no user at all (a null name binds NULL and matches no row), as slowly
+        // and with the same answer as a wrong PIN: no account probing.
+        auto known = m_accounts.findUser(name);
+        const bool supervisor = known && *known && (*known)->role == Role::Supervisor;
+        auto account = known
+                           ? checkSupervisorCredentials(supervisor ? name : QString(), secret, kind)
+                           : Result<Account>(std::unexpected(known.error()));
         if (account && account->role != Role::Supervisor)
             account = fail(ErrorCode::BadCredentials,
                            kind == CredentialKind::Pin

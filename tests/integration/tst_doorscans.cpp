@@ -257,6 +257,23 @@ private slots:
         QCOMPARE(codesIn(revoked), QStringList{codeOf(sale->tickets[1])});
         QCOMPARE(revoked.first()[u"reason"_s].toString(), u"REFUND"_s);
 
+        // `since` is read 5 s early: a use committed just after the last answer is not missed.
+        QDateTime usedAt;
+        for (const QJsonValue &entry : used) {
+            if (entry[u"ticketCode"_s].toString() == codeOf(sale->tickets[0]))
+                usedAt = QDateTime::fromString(entry[u"usedAt"_s].toString(), Qt::ISODateWithMs);
+        }
+        QVERIFY(usedAt.isValid());
+        auto usedSince = [&](qint64 afterUseMs) {
+            const QString since = usedAt.addMSecs(afterUseMs).toString(Qt::ISODateWithMs);
+            return codesIn(
+                door.get(path + u"&since="_s + QString::fromLatin1(QUrl::toPercentEncoding(since)))
+                    .json[u"used"_s]
+                    .toArray());
+        };
+        QVERIFY(usedSince(4'000).contains(codeOf(sale->tickets[0])));
+        QVERIFY(!usedSince(6'000).contains(codeOf(sale->tickets[0])));
+
         // Nothing after a time to come; all without since.
         const HttpReply future = door.get(path + u"&since=2100-01-01T00:00:00.000Z"_s);
         QVERIFY(future.json[u"used"_s].toArray().isEmpty());
@@ -366,6 +383,39 @@ private slots:
         QCOMPARE(m_desk.as(u"clerk"_s).get(u"/tickets/scans?showId=seagull-2"_s).status, 403);
         QCOMPARE(upload(u"admin"_s, {}).status, 403);
         QCOMPARE(upload(u"kiosk"_s, {}).status, 403);
+    }
+
+    // A door that turned the holder away offline (its cache knew no better) spends nothing:
+    // the ticket is still good at the next door.
+    void refusedOfflineScanLeavesTheTicketUnused()
+    {
+        QString why;
+        const auto sale = m_desk.paidSale(1, u"seagull-2"_s, &why);
+        QVERIFY2(sale, qPrintable(why));
+        const QString code = codeOf(sale->tickets[0]);
+        const HttpReply refused = upload(
+            u"clerk"_s, {offlineScan(u"west-refused-0001"_s, payloadOf(sale->tickets[0]),
+                                     u"seagull-2"_s, u"West"_s, isoAgo(30), u"ALREADY_USED"_s)});
+        QVERIFY2(refused.status == 200, qPrintable(refused.describe()));
+        const QJsonObject result = refused.json[u"results"_s].toArray().first().toObject();
+        QCOMPARE(result[u"result"_s].toString(), u"VALID"_s);
+        QCOMPARE(result[u"flagged"_s].toBool(), false);
+        QVERIFY2(!result.contains(u"usedAt"_s), qPrintable(refused.describe()));
+        QCOMPARE(ticketStatus(code), 1);
+        QCOMPARE(scanRows(u"scan_id = 'west-refused-0001'"_s), 1);
+        QVERIFY(!codesIn(m_desk.as(u"clerk"_s)
+                             .get(u"/tickets/revocations?showId=seagull-2"_s)
+                             .json[u"used"_s]
+                             .toArray())
+                     .contains(code));
+
+        // The holder comes back to a door that is online: let in.
+        const HttpReply later = verify(u"clerk"_s, {{u"qrPayload"_s, payloadOf(sale->tickets[0])},
+                                                    {u"showId"_s, u"seagull-2"_s},
+                                                    {u"door"_s, u"East"_s}});
+        QCOMPARE(later.json[u"result"_s].toString(), u"VALID"_s);
+        QCOMPARE(later.json[u"usedDoor"_s].toString(), u"East"_s);
+        QCOMPARE(ticketStatus(code), 2);
     }
 
     void malformedUploadAppliesNothing()

@@ -402,6 +402,37 @@ private slots:
                                         u"REFUSED"_s}));
     }
 
+    // The public at a kiosk names anyone: only a supervisor's secret is checked, so guesses at
+    // a clerk, an admin or the kiosk itself lock nobody out and never answer differently.
+    void unlockGuessesLockOutNoOneElse()
+    {
+        const QStringList names{u"clerk"_s, u"admin"_s, u"kiosk"_s, u"nobody"_s};
+        for (const QString &name : names) {
+            for (int i = 0; i < 12; ++i) {
+                const QJsonObject body =
+                    i % 2 ? QJsonObject{{u"supervisor"_s, name}, {u"pin"_s, u"1111"_s}}
+                          : QJsonObject{{u"supervisor"_s, name}, {u"password"_s, u"guess"_s}};
+                const HttpReply reply = unlock(body);
+                QCOMPARE(reply.status, 401);
+                QCOMPARE(reply.errorCode(), u"BAD_CREDENTIALS"_s);
+            }
+            // Even the right secret of someone who is not a supervisor unlocks nothing.
+            QCOMPARE(
+                unlock({{u"supervisor"_s, name}, {u"password"_s, m_server.options().demoPassword}})
+                    .status,
+                401);
+        }
+        QCOMPARE(
+            count(u"SELECT COUNT(*) FROM app_user WHERE username IN ('clerk', 'admin', 'kiosk')"
+                  " AND (failed_logins > 0 OR locked_until > 0)"_s),
+            0);
+        for (const QString &name : names.mid(0, 3)) {
+            TestClient client(m_server.baseUrl());
+            const HttpReply login = client.login(name, m_server.options().demoPassword);
+            QVERIFY2(login.status == 201, qPrintable(login.describe()));
+        }
+    }
+
     // Last: it locks the supervisor out.
     void wrongPinsLockTheSupervisorOut()
     {
