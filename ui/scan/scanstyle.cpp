@@ -73,7 +73,9 @@ QString ScanStyle::detail(const Sync::ScanOutcome &outcome, const QString &other
         return seat.isEmpty() ? text : seat + QStringLiteral(" · ") + text;
     }
     case ScanVerdict::Forged:
-        return v.reason.isEmpty() ? tr("Not a Boxoffice ticket") : v.reason;
+        // The attendant needs what to do; the reason is for the record and the curious.
+        return v.reason.isEmpty() ? tr("Not a Boxoffice ticket: do not let the holder in")
+                                  : tr("Do not let the holder in (%1)").arg(v.reason);
     case ScanVerdict::WrongShow:
         return tr("This ticket is for %1")
             .arg(otherShowTitle.isEmpty()
