@@ -132,6 +132,8 @@ private:
     void setOnline(bool online);
     void updatePending();
     void report(const QString &message);
+    // Remembers a use in the door's records (reported, not returned, when the cache fails).
+    void cacheUse(const Core::ShowId &show, const UsedTicket &use);
     [[nodiscard]] Core::ShowId showFor(const Core::TicketClaims &claims) const;
 
     ApiClient &m_client;
