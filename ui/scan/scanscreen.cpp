@@ -189,6 +189,14 @@ void ScanScreen::setShowTitles(const QHash<QString, QString> &titles)
     updateHeader();
 }
 
+void ScanScreen::setShowTitles(const QList<Sync::ShowSummary> &shows)
+{
+    QHash<QString, QString> titles;
+    for (const Sync::ShowSummary &show : shows)
+        titles.insert(show.id.value(), show.title);
+    setShowTitles(titles);
+}
+
 QString ScanScreen::resultTitle() const
 {
     return m_resultTitle->text();

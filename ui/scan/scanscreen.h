@@ -41,6 +41,7 @@ public:
 
     // Show titles by show id, to name the show of a WRONG_SHOW ticket and the door's own.
     void setShowTitles(const QHash<QString, QString> &titles);
+    void setShowTitles(const QList<Sync::ShowSummary> &shows);
 
     [[nodiscard]] Sync::DoorScanner &scanner() const { return m_scanner; }
     [[nodiscard]] QLineEdit *input() const { return m_input; }
