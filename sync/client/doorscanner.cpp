@@ -300,6 +300,12 @@ void DoorScanner::verifyOnline(ScanOutcome outcome, const QString &payload,
                 cacheUse(show, {claims.ticket, usedMs, m_door, usedBy});
             } else if (answer->verdict == ScanVerdict::AlreadyUsed && answer->usedMs > 0) {
                 cacheUse(show, {claims.ticket, answer->usedMs, answer->usedDoor, answer->usedBy});
+            } else if (answer->verdict == ScanVerdict::Revoked) {
+                // Refused online, it must not get in offline before the next sync either.
+                if (auto ok = m_cache.recordRevocation(
+                        show, {claims.ticket, answer->revokedMs, answer->revokedReason});
+                    !ok)
+                    report(tr("Cannot cache a revocation: %1").arg(ok.error().message));
             }
             finish(outcome);
         });

@@ -456,6 +456,31 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(d->scanner->pendingScans(), 0, kWaitMs);
     }
 
+    void revokedOnlineStaysRevokedOffline()
+    {
+        auto d = door(QStringLiteral("revoked.db"), QStringLiteral("North 1"), m_proxy->url());
+        const auto sold = sale(1);
+        QVERIFY(sold);
+        QVERIFY(d->startSynced());
+        // Refunded after the door's sync: only the online check knows.
+        QVERIFY(refund(*sold));
+        auto online = d->scan(payloadOf(*sold, 0));
+        QVERIFY(online);
+        QCOMPARE(online->offline, false);
+        QCOMPARE(online->verification.verdict, ScanVerdict::Revoked);
+
+        // The server goes away before the next sync; the holder tries again.
+        QVERIFY(m_proxy->setRefusing(true));
+        m_proxy->cutAll();
+        auto offline = d->scan(payloadOf(*sold, 0));
+        QVERIFY(offline);
+        QCOMPARE(offline->offline, true);
+        QCOMPARE(offline->verification.verdict, ScanVerdict::Revoked);
+        QCOMPARE(offline->verification.revokedReason, QStringLiteral("REFUND"));
+        QVERIFY(m_proxy->setRefusing(false));
+        QTRY_COMPARE_WITH_TIMEOUT(d->scanner->pendingScans(), 0, kWaitMs);
+    }
+
     void uploadMarksTicketsUsed()
     {
         auto d = door(QStringLiteral("upload.db"), QStringLiteral("East 3"), m_proxy->url());
