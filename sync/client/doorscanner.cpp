@@ -343,8 +343,9 @@ void DoorScanner::decideOffline(ScanOutcome outcome, const QString &payload,
         outcome.verification.usedMs = outcome.scannedMs;
         outcome.verification.usedDoor = m_door;
         outcome.verification.usedBy = m_client.session().username;
-        cacheUse(show, {claims.ticket, outcome.scannedMs, m_door, m_client.session().username});
     }
+    // Queued before the use is cached: a crash in between must lose the door's record of the
+    // use (a second scan here is then flagged on upload), never the server's.
     OfflineScan queued;
     queued.scanId = newSortableId(u"SCAN_", outcome.scannedMs);
     queued.qrPayload = payload;
@@ -354,6 +355,8 @@ void DoorScanner::decideOffline(ScanOutcome outcome, const QString &payload,
     queued.offlineVerdict = outcome.verification.verdict;
     if (auto ok = m_cache.queueScan(queued); !ok)
         report(tr("Cannot queue the scan for upload: %1").arg(ok.error().message));
+    if (outcome.verification.verdict == ScanVerdict::Valid)
+        cacheUse(show, {claims.ticket, outcome.scannedMs, m_door, outcome.verification.usedBy});
     updatePending();
     finish(outcome);
 }
