@@ -166,6 +166,8 @@ private slots:
         QVERIFY2(m_screen->resultDetail().contains(QStringLiteral("at North 1")),
                  qPrintable(m_screen->resultDetail()));
         QVERIFY(m_screen->resultDetail().contains(QStringLiteral("Used at ")));
+        QVERIFY2(m_screen->resultDetail().contains(QStringLiteral(" s ago)")),
+                 qPrintable(m_screen->resultDetail()));
         QCOMPARE(played(), QStringLiteral("ALREADY_USED"));
         QCOMPARE(m_screen->admittedCount(), 1);
         QCOMPARE(m_screen->refusedCount(), 1);
