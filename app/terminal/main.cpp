@@ -15,6 +15,7 @@
 #include <QEventLoop>
 #include <QHostInfo>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTextStream>
@@ -67,8 +68,9 @@ bool loginQuietly(App::Terminal &terminal, const QString &user, const QString &p
 int runDoorScanning(App::Terminal &terminal, const QString &show, const QString &door)
 {
     const QString role = terminal.client().session().role;
-    if (role != QLatin1StringView("clerk") && role != QLatin1StringView("supervisor") &&
-        role != QLatin1StringView("admin"))
+    // Not admin: the server takes verifies from an admin but not the upload of offline scans,
+    // so an admin's door would keep its offline decisions to itself.
+    if (role != QLatin1StringView("clerk") && role != QLatin1StringView("supervisor"))
         return failWith(QStringLiteral("door scanning needs a clerk or supervisor account, not %1")
                             .arg(role.isEmpty() ? QStringLiteral("no role") : role));
     static const Core::SystemClock clock;
@@ -76,21 +78,16 @@ int runDoorScanning(App::Terminal &terminal, const QString &show, const QString 
     scanner.setShow(Core::ShowId(show));
     scanner.setDoor(door);
     Gui::ScanScreen screen(scanner);
-    QHash<QString, QString> titles;
-    if (auto shows = terminal.cache().shows(); shows) {
-        for (const Sync::ShowSummary &summary : *shows)
-            titles.insert(summary.id.value(), summary.title);
-    }
-    screen.setShowTitles(titles);
+    if (auto shows = terminal.cache().shows(); shows)
+        screen.setShowTitles(*shows);
     // Fresh titles name the show of a WRONG_SHOW ticket even on a terminal that never sold.
     terminal.client().listShows(&screen, [&screen](Sync::Result<QList<Sync::ShowSummary>> shows) {
-        if (!shows)
-            return;
-        QHash<QString, QString> fresh;
-        for (const Sync::ShowSummary &summary : *shows)
-            fresh.insert(summary.id.value(), summary.title);
-        screen.setShowTitles(fresh);
+        if (shows)
+            screen.setShowTitles(*shows);
     });
+    // The whole screen also where no window manager maximizes (a bare X session at the door).
+    if (const QScreen *display = QGuiApplication::primaryScreen())
+        screen.setGeometry(display->availableGeometry());
     screen.showMaximized();
     scanner.start();
     return QApplication::exec();

@@ -178,7 +178,7 @@ void DoorScanner::refresh()
     }
     m_refreshing = true;
     const ShowId show = m_show;
-    m_client.ticketRevocations(show, *since, this, [this](Result<TicketRevocations> list) {
+    m_client.ticketRevocations(show, *since, this, [this, show](Result<TicketRevocations> list) {
         m_refreshing = false;
         if (!list) {
             if (list.error().code == ErrorCode::Unreachable) {
@@ -192,7 +192,9 @@ void DoorScanner::refresh()
         if (auto applied = m_cache.applyRevocations(*list); !applied)
             report(tr("Cannot cache revocations: %1").arg(applied.error().message));
         setOnline(true);
-        m_refreshTimer.start(m_refreshIntervalMs);
+        // The door was switched to another show while this answer was on its way: that
+        // show's revocations are wanted now, not at the next refresh.
+        m_refreshTimer.start(show == m_show ? m_refreshIntervalMs : 0);
         emit revocationsSynced();
     });
 }
@@ -282,6 +284,9 @@ void DoorScanner::verifyOnline(ScanOutcome outcome, const QString &payload,
             if (!answer) {
                 if (answer.error().code == ErrorCode::Unreachable)
                     setOnline(false);
+                else if (answer.error().code == ErrorCode::Unauthenticated)
+                    report(tr("The server ended this door's session: log in again. Until then "
+                              "scans are decided from this door's records and wait for upload."));
                 decideOffline(outcome, payload, claims, answer.error().message);
                 return;
             }
@@ -292,13 +297,15 @@ void DoorScanner::verifyOnline(ScanOutcome outcome, const QString &payload,
                 const qint64 usedMs = answer->usedMs > 0 ? answer->usedMs : outcome.scannedMs;
                 const QString usedBy =
                     answer->usedBy.isEmpty() ? m_client.session().username : answer->usedBy;
-                if (auto ok = m_cache.recordUse(show, {claims.ticket, usedMs, m_door, usedBy}); !ok)
-                    report(tr("Cannot cache a use: %1").arg(ok.error().message));
+                cacheUse(show, {claims.ticket, usedMs, m_door, usedBy});
             } else if (answer->verdict == ScanVerdict::AlreadyUsed && answer->usedMs > 0) {
-                if (auto ok = m_cache.recordUse(
-                        show, {claims.ticket, answer->usedMs, answer->usedDoor, answer->usedBy});
+                cacheUse(show, {claims.ticket, answer->usedMs, answer->usedDoor, answer->usedBy});
+            } else if (answer->verdict == ScanVerdict::Revoked) {
+                // Refused online, it must not get in offline before the next sync either.
+                if (auto ok = m_cache.recordRevocation(
+                        show, {claims.ticket, answer->revokedMs, answer->revokedReason});
                     !ok)
-                    report(tr("Cannot cache a use: %1").arg(ok.error().message));
+                    report(tr("Cannot cache a revocation: %1").arg(ok.error().message));
             }
             finish(outcome);
         });
@@ -336,11 +343,9 @@ void DoorScanner::decideOffline(ScanOutcome outcome, const QString &payload,
         outcome.verification.usedMs = outcome.scannedMs;
         outcome.verification.usedDoor = m_door;
         outcome.verification.usedBy = m_client.session().username;
-        if (auto ok = m_cache.recordUse(
-                show, {claims.ticket, outcome.scannedMs, m_door, m_client.session().username});
-            !ok)
-            report(tr("Cannot cache a use: %1").arg(ok.error().message));
     }
+    // Queued before the use is cached: a crash in between must lose the door's record of the
+    // use (a second scan here is then flagged on upload), never the server's.
     OfflineScan queued;
     queued.scanId = newSortableId(u"SCAN_", outcome.scannedMs);
     queued.qrPayload = payload;
@@ -350,6 +355,8 @@ void DoorScanner::decideOffline(ScanOutcome outcome, const QString &payload,
     queued.offlineVerdict = outcome.verification.verdict;
     if (auto ok = m_cache.queueScan(queued); !ok)
         report(tr("Cannot queue the scan for upload: %1").arg(ok.error().message));
+    if (outcome.verification.verdict == ScanVerdict::Valid)
+        cacheUse(show, {claims.ticket, outcome.scannedMs, m_door, outcome.verification.usedBy});
     updatePending();
     finish(outcome);
 }
@@ -388,6 +395,8 @@ void DoorScanner::lookUpTypedCode(ScanOutcome outcome)
         m_client.order(
             found->orders.first().order, this,
             [this, outcome, code, undecided](Result<OrderInfo> order) {
+                if (!order && order.error().code == ErrorCode::Unreachable)
+                    setOnline(false);
                 if (!order)
                     return undecided(
                         outcome,
@@ -463,10 +472,7 @@ void DoorScanner::handleUploaded(const QList<QueuedScan> &part,
         done.append(result.scanId);
         const TicketVerification &v = result.verification;
         if (v.verdict == ScanVerdict::AlreadyUsed && v.usedMs > 0 && !v.ticket.isEmpty()) {
-            if (auto ok =
-                    m_cache.recordUse(queued.scan.show, {v.ticket, v.usedMs, v.usedDoor, v.usedBy});
-                !ok)
-                report(tr("Cannot cache a use: %1").arg(ok.error().message));
+            cacheUse(queued.scan.show, {v.ticket, v.usedMs, v.usedDoor, v.usedBy});
         }
         if (result.flagged) {
             ScanConflict conflict;
@@ -519,6 +525,7 @@ void DoorScanner::handleUploadFailed(const QList<QueuedScan> &part, const Error 
             report(tr("Cannot mark a refused scan: %1").arg(ok.error().message));
         report(
             tr("The server refused queued scan %1: %2").arg(part[bad].scan.scanId, error.message));
+        m_partSize = kMaxUploadPart; // also when it was found sending one at a time
     } else if (part.size() == 1) {
         if (auto ok = m_cache.refuseScan(part.first().scan.scanId, error.message); !ok)
             report(tr("Cannot mark a refused scan: %1").arg(ok.error().message));
@@ -563,6 +570,12 @@ void DoorScanner::updatePending()
         return;
     m_pending = *count;
     emit queueChanged(m_pending);
+}
+
+void DoorScanner::cacheUse(const ShowId &show, const UsedTicket &use)
+{
+    if (auto ok = m_cache.recordUse(show, use); !ok)
+        report(tr("Cannot cache a use: %1").arg(ok.error().message));
 }
 
 void DoorScanner::report(const QString &message)

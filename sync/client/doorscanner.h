@@ -52,8 +52,8 @@ struct ScanConflict
 // WRONG_SHOW — answered before scan() returns (and, when online, still sent to the server, only
 // to be recorded). A genuine ticket for this door is then verified online (POST
 // /tickets/verify, short timeout); when the server cannot be reached the door decides from its
-// cache — the revocations and uses it has synced, and the tickets it let in itself — and queues
-// the scan in the cache (a crash loses nothing).
+// cache — the revocations and uses it has synced, the tickets it let in itself and those the
+// server refused to it as revoked — and queues the scan in the cache (a crash loses nothing).
 //
 // The queue is uploaded in parts of 100 (what fits the server's body limit) whenever the server
 // answers again; a flagged upload (the same ticket let in at two doors) is reported with
@@ -132,6 +132,8 @@ private:
     void setOnline(bool online);
     void updatePending();
     void report(const QString &message);
+    // Remembers a use in the door's records (reported, not returned, when the cache fails).
+    void cacheUse(const Core::ShowId &show, const UsedTicket &use);
     [[nodiscard]] Core::ShowId showFor(const Core::TicketClaims &claims) const;
 
     ApiClient &m_client;

@@ -636,15 +636,8 @@ Result<> TerminalCache::applyRevocations(const TicketRevocations &revocations)
         return std::unexpected(transaction.error());
     const QString show = revocations.show.value();
     for (const RevokedTicket &revoked : revocations.revoked) {
-        if (auto ok = exec(db,
-                           QStringLiteral("INSERT INTO door_revoked (show_id, ticket_code,"
-                                          " revoked_ms, reason) VALUES (?, ?, ?, ?)"
-                                          " ON CONFLICT (show_id, ticket_code) DO UPDATE SET"
-                                          " revoked_ms = excluded.revoked_ms,"
-                                          " reason = excluded.reason"),
-                           {show, revoked.ticket.value(), revoked.revokedMs, text(revoked.reason)});
-            !ok)
-            return std::unexpected(ok.error());
+        if (auto ok = recordRevocation(revocations.show, revoked); !ok)
+            return ok;
     }
     for (const UsedTicket &used : revocations.used) {
         if (auto ok = recordUse(revocations.show, used); !ok)
@@ -704,6 +697,19 @@ Result<std::optional<UsedTicket>> TerminalCache::usedTicket(const ShowId &show,
                           (*query)->value(2).toString()};
     (*query)->finish();
     return used;
+}
+
+Result<> TerminalCache::recordRevocation(const ShowId &show, const RevokedTicket &revoked)
+{
+    auto ok = exec(*m_connection,
+                   QStringLiteral("INSERT INTO door_revoked (show_id, ticket_code,"
+                                  " revoked_ms, reason) VALUES (?, ?, ?, ?)"
+                                  " ON CONFLICT (show_id, ticket_code) DO UPDATE SET"
+                                  " revoked_ms = excluded.revoked_ms, reason = excluded.reason"),
+                   {show.value(), revoked.ticket.value(), revoked.revokedMs, text(revoked.reason)});
+    if (!ok)
+        return std::unexpected(ok.error());
+    return {};
 }
 
 Result<> TerminalCache::recordUse(const ShowId &show, const UsedTicket &use)

@@ -116,6 +116,8 @@ public:
     revokedTicket(const Core::ShowId &show, const Core::TicketCode &ticket) const;
     [[nodiscard]] Result<std::optional<UsedTicket>>
     usedTicket(const Core::ShowId &show, const Core::TicketCode &ticket) const;
+    // A revocation the door learned outside the sync (an online verify's answer).
+    [[nodiscard]] Result<> recordRevocation(const Core::ShowId &show, const RevokedTicket &revoked);
     // A use the door decided itself (or learned from the server); an earlier use is kept.
     [[nodiscard]] Result<> recordUse(const Core::ShowId &show, const UsedTicket &use);
 

@@ -456,6 +456,31 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(d->scanner->pendingScans(), 0, kWaitMs);
     }
 
+    void revokedOnlineStaysRevokedOffline()
+    {
+        auto d = door(QStringLiteral("revoked.db"), QStringLiteral("North 1"), m_proxy->url());
+        const auto sold = sale(1);
+        QVERIFY(sold);
+        QVERIFY(d->startSynced());
+        // Refunded after the door's sync: only the online check knows.
+        QVERIFY(refund(*sold));
+        auto online = d->scan(payloadOf(*sold, 0));
+        QVERIFY(online);
+        QCOMPARE(online->offline, false);
+        QCOMPARE(online->verification.verdict, ScanVerdict::Revoked);
+
+        // The server goes away before the next sync; the holder tries again.
+        QVERIFY(m_proxy->setRefusing(true));
+        m_proxy->cutAll();
+        auto offline = d->scan(payloadOf(*sold, 0));
+        QVERIFY(offline);
+        QCOMPARE(offline->offline, true);
+        QCOMPARE(offline->verification.verdict, ScanVerdict::Revoked);
+        QCOMPARE(offline->verification.revokedReason, QStringLiteral("REFUND"));
+        QVERIFY(m_proxy->setRefusing(false));
+        QTRY_COMPARE_WITH_TIMEOUT(d->scanner->pendingScans(), 0, kWaitMs);
+    }
+
     void uploadMarksTicketsUsed()
     {
         auto d = door(QStringLiteral("upload.db"), QStringLiteral("East 3"), m_proxy->url());
@@ -569,6 +594,50 @@ private slots:
         QVERIFY(problems.count() >= 1);
         QCOMPARE(serverView(good.qrPayload).value(QStringLiteral("usedDoor")).toString(),
                  QStringLiteral("West 4"));
+    }
+
+    void switchingShowSyncsItAtOnce()
+    {
+        auto d = door(QStringLiteral("switch.db"), QStringLiteral("North 1"), serverUrl());
+        const auto refunded = sale(1, kOtherShow);
+        QVERIFY(refunded);
+        QVERIFY(refund(*refunded));
+        // The first show's sync is on its way when the door is switched (as the main window
+        // does for the show it opens); the refresh interval is the default 30 s.
+        d->scanner->start();
+        d->scanner->setShow(Core::ShowId(kOtherShow));
+        d->scanner->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(!d->cache->revocationsAsOf(Core::ShowId(kOtherShow))->isEmpty(),
+                                 15'000);
+        auto revoked = d->cache->revokedTicket(Core::ShowId(kOtherShow),
+                                               Core::TicketCode(codeOf(*refunded, 0)));
+        QVERIFY(revoked && revoked->has_value());
+    }
+
+    void endedSessionIsReported()
+    {
+        auto d = door(QStringLiteral("ended.db"), QStringLiteral("North 1"), serverUrl());
+        const auto sold = sale(1);
+        QVERIFY(sold);
+        QVERIFY(d->startSynced());
+        // The server ends the door's session (here: it is logged out elsewhere).
+        ApiClient elsewhere(&m_network);
+        elsewhere.setServer(serverUrl());
+        elsewhere.setToken(d->client.token());
+        QVERIFY(awaitResult<void>([&](auto done) { elsewhere.logout(nullptr, done); }));
+
+        QSignalSpy problems(d->scanner.get(), &DoorScanner::problem);
+        auto scan = d->scan(payloadOf(*sold, 0));
+        QVERIFY(scan);
+        // Still an answer from the door's records, and the staff are told to log in again.
+        QCOMPARE(scan->verification.verdict, ScanVerdict::Valid);
+        QCOMPARE(scan->offline, true);
+        QCOMPARE(d->scanner->pendingScans(), 1);
+        bool told = false;
+        for (const QList<QVariant> &args : problems)
+            told = told || args.at(0).toString().contains(QStringLiteral("log in again"));
+        QVERIFY2(told, problems.isEmpty() ? "no problem reported"
+                                          : qPrintable(problems.last().at(0).toString()));
     }
 
     void longQueueGoesUpInParts()

@@ -24,6 +24,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QDir>
+#include <QFontMetrics>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -165,6 +166,8 @@ private slots:
         QVERIFY2(m_screen->resultDetail().contains(QStringLiteral("at North 1")),
                  qPrintable(m_screen->resultDetail()));
         QVERIFY(m_screen->resultDetail().contains(QStringLiteral("Used at ")));
+        QVERIFY2(m_screen->resultDetail().contains(QStringLiteral(" s ago)")),
+                 qPrintable(m_screen->resultDetail()));
         QCOMPARE(played(), QStringLiteral("ALREADY_USED"));
         QCOMPARE(m_screen->admittedCount(), 1);
         QCOMPARE(m_screen->refusedCount(), 1);
@@ -319,6 +322,91 @@ private slots:
         emit m_scanner->problem(QStringLiteral("The server refused queued scan SCAN_x: bad"));
         QVERIFY2(m_screen->problemText().contains(QStringLiteral("refused queued scan SCAN_x")),
                  qPrintable(m_screen->problemText()));
+    }
+
+    void validGoesBackToReady()
+    {
+        m_screen->setValidShownMs(200);
+        wedge(ticket(kShow));
+        QCOMPARE(m_screen->resultTitle(), QStringLiteral("VALID"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_screen->resultTitle(), QStringLiteral("READY"), 10'000);
+        QVERIFY(m_screen->resultSource().isEmpty());
+        // A refusal stays until the next scan: it stops nobody who is let in.
+        wedge(QStringLiteral("not a ticket"));
+        QCOMPARE(m_screen->resultTitle(), QStringLiteral("FORGED"));
+        QTest::qWait(400);
+        QCOMPARE(m_screen->resultTitle(), QStringLiteral("FORGED"));
+        m_screen->setValidShownMs(5'000);
+    }
+
+    void titleFitsANarrowScreen()
+    {
+        QString code;
+        const QString payload = ticket(kShow, &code);
+        wedge(payload);
+        wedge(payload);
+        QCOMPARE(m_screen->resultTitle(), QStringLiteral("ALREADY USED"));
+        m_screen->resize(640, 900);
+        QTRY_COMPARE(m_screen->width(), 640); // the answer does not widen the window
+        auto *title = m_screen->findChild<QLabel *>(QStringLiteral("resultTitle"));
+        QVERIFY(title);
+        QVERIFY(title->font().pixelSize() < 110);
+        QVERIFY2(QFontMetrics(title->font()).horizontalAdvance(title->text()) <= title->width(),
+                 qPrintable(QStringLiteral("%1 px text in %2 px")
+                                .arg(QFontMetrics(title->font()).horizontalAdvance(title->text()))
+                                .arg(title->width())));
+        shoot(m_screen.get(), QStringLiteral("scan-narrow"));
+        m_screen->resize(1280, 900);
+        QTRY_COMPARE(title->font().pixelSize(), 110);
+    }
+
+    // A slow online check and a later scan: the panel says CHECKING until an answer comes, and
+    // the late answer of the earlier scan does not replace the later scan's answer.
+    void lateAnswerStaysOffThePanel()
+    {
+        QTcpServer silent; // takes connections and never answers
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        auto cache = TerminalCache::open(m_dir.filePath(QStringLiteral("slow.db")));
+        QVERIFY(cache);
+        QVERIFY((*cache)->saveTicketKeys(
+            {{m_signer->keyId(), QStringLiteral("Ed25519"), m_signer->publicKey()}}));
+        ApiClient client(&m_network);
+        client.setServer(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort())));
+        client.setTimeoutMs(60'000); // the start-up sync hangs: the door still counts as online
+        DoorScanner scanner(client, **cache, m_clock);
+        scanner.setShow(kShow);
+        scanner.setVerifyTimeoutMs(3'000); // room for the second scan on a busy machine
+        ScanScreen screen(scanner);
+        screen.sounds()->setMuted(true);
+        screen.resize(1280, 900);
+        screen.show();
+        QVERIFY(QTest::qWaitForWindowActive(&screen));
+        scanner.start();
+        QVERIFY(scanner.isOnline());
+
+        QSignalSpy spy(&scanner, &DoorScanner::scanned);
+        QTest::keyClicks(screen.input(), ticket(kShow));
+        QTest::keyClick(screen.input(), Qt::Key_Return);
+        QCOMPARE(spy.count(), 0);
+        QCOMPARE(screen.resultTitle(), QStringLiteral("CHECKING…"));
+        shoot(&screen, QStringLiteral("scan-checking"));
+
+        QTest::keyClicks(screen.input(), QStringLiteral("not a ticket"));
+        QTest::keyClick(screen.input(), Qt::Key_Return);
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(screen.resultTitle(), QStringLiteral("FORGED"));
+        QCOMPARE(screen.sounds()->lastPlayed(), ScanVerdict::Forged);
+
+        // The first scan's answer (decided offline when the check timed out) comes last.
+        QVERIFY(spy.wait(30'000));
+        const auto late = spy.at(1).at(0).value<ScanOutcome>();
+        QCOMPARE(late.serial, 1);
+        QCOMPARE(late.verification.verdict, ScanVerdict::Valid);
+        QCOMPARE(screen.resultTitle(), QStringLiteral("FORGED"));
+        QCOMPARE(screen.sounds()->lastPlayed(), ScanVerdict::Forged);
+        QCOMPARE(screen.admittedCount(), 1);
+        QCOMPARE(screen.refusedCount(), 1);
+        QVERIFY(screen.recentScans()->index(0).data().toString().contains(QStringLiteral("VALID")));
     }
 
     void onlineFromTheMainWindow()

@@ -226,8 +226,9 @@ void MainWindow::buildMenus()
         }
     }
 
-    // Door scanning, for staff: the scan screen for the open show.
-    if (role != QLatin1StringView("kiosk")) {
+    // Door scanning, for clerks and supervisors (the server takes no offline scans from an
+    // admin): the scan screen for the open show.
+    if (role == QLatin1StringView("clerk") || role == QLatin1StringView("supervisor")) {
         auto *scan = orders->addAction(tr("&Door scanning…"));
         scan->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
         connect(scan, &QAction::triggered, this, &MainWindow::openDoorScanning);
@@ -525,12 +526,8 @@ ScanScreen *MainWindow::openDoorScanning()
         m_scanScreen->scanner().setShow(m_detail.summary.id);
         m_scanScreen->scanner().refresh();
     }
-    QHash<QString, QString> titles;
-    if (auto shows = m_services.cache.shows(); shows) {
-        for (const Sync::ShowSummary &show : *shows)
-            titles.insert(show.id.value(), show.title);
-    }
-    m_scanScreen->setShowTitles(titles);
+    if (auto shows = m_services.cache.shows(); shows)
+        m_scanScreen->setShowTitles(*shows);
     m_scanScreen->show();
     m_scanScreen->raise();
     m_scanScreen->activateWindow();

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace Boxoffice::Gui {
@@ -31,6 +32,14 @@ QString colourName(const QColor &colour)
     return colour.name(QColor::HexRgb);
 }
 
+// The answer's title: as large as readable from a step away, smaller only when it would not fit.
+constexpr int kTitlePixels = 110;
+constexpr int kSmallestTitlePixels = 40;
+
+// The panel while no answer stands: the window's own colour with a frame, so that it never
+// looks like an answer (every answer fills the panel with its colour).
+const QColor kReadyText(0x5f, 0x6b, 0x73);
+
 } // namespace
 
 ScanScreen::ScanScreen(Sync::DoorScanner &scanner, QWidget *parent)
@@ -42,6 +51,7 @@ ScanScreen::ScanScreen(Sync::DoorScanner &scanner, QWidget *parent)
 
     m_header = new QLabel(this);
     m_header->setFont(sized(this, 28, true));
+    m_header->setWordWrap(true);
     m_counters = new QLabel(this);
     m_counters->setFont(sized(this, 28, true));
     m_counters->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -61,8 +71,10 @@ ScanScreen::ScanScreen(Sync::DoorScanner &scanner, QWidget *parent)
     m_resultPanel->setMinimumHeight(300);
     m_resultTitle = new QLabel(m_resultPanel);
     m_resultTitle->setObjectName(QStringLiteral("resultTitle"));
-    m_resultTitle->setFont(sized(this, 110, true));
+    m_resultTitle->setFont(sized(this, kTitlePixels, true));
     m_resultTitle->setAlignment(Qt::AlignCenter);
+    // The title never widens the window; fitTitle() makes it fit instead.
+    m_resultTitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_resultDetail = new QLabel(m_resultPanel);
     m_resultDetail->setObjectName(QStringLiteral("resultDetail"));
     m_resultDetail->setFont(sized(this, 34));
@@ -71,6 +83,7 @@ ScanScreen::ScanScreen(Sync::DoorScanner &scanner, QWidget *parent)
     m_resultSource = new QLabel(m_resultPanel);
     m_resultSource->setFont(sized(this, 20));
     m_resultSource->setAlignment(Qt::AlignCenter);
+    m_resultSource->setWordWrap(true);
     auto *panel = new QVBoxLayout(m_resultPanel);
     panel->setContentsMargins(24, 24, 24, 24);
     panel->addStretch(1);
@@ -154,7 +167,11 @@ ScanScreen::ScanScreen(Sync::DoorScanner &scanner, QWidget *parent)
         m_problem->setVisible(true);
     });
 
-    setResult(tr("READY"), tr("Scan a ticket"), QColor(0x26, 0x32, 0x38), Qt::white);
+    m_readyTimer = new QTimer(this);
+    m_readyTimer->setSingleShot(true);
+    connect(m_readyTimer, &QTimer::timeout, this, &ScanScreen::showReady);
+
+    showReady();
     updateHeader();
     updateCounters();
     updateBanner();
@@ -170,6 +187,14 @@ void ScanScreen::setShowTitles(const QHash<QString, QString> &titles)
 {
     m_showTitles = titles;
     updateHeader();
+}
+
+void ScanScreen::setShowTitles(const QList<Sync::ShowSummary> &shows)
+{
+    QHash<QString, QString> titles;
+    for (const Sync::ShowSummary &show : shows)
+        titles.insert(show.id.value(), show.title);
+    setShowTitles(titles);
 }
 
 QString ScanScreen::resultTitle() const
@@ -216,6 +241,12 @@ void ScanScreen::showEvent(QShowEvent *event)
     m_input->setFocus(Qt::OtherFocusReason);
 }
 
+void ScanScreen::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitTitle();
+}
+
 void ScanScreen::keepFocus(QWidget *now)
 {
     if (now && now != m_input && isAncestorOf(now))
@@ -226,11 +257,32 @@ void ScanScreen::submit()
 {
     const QString text = m_input->text();
     m_input->clear();
-    m_scanner.scan(text);
+    const int serial = m_scanner.scan(text);
+    if (serial == 0)
+        return;
+    m_latestSerial = serial;
+    if (m_shownSerial != serial) { // not answered on the spot: the server is asked
+        m_readyTimer->stop();
+        setResult(tr("CHECKING…"), tr("Wait for the answer"), QColor(0x45, 0x5a, 0x64), Qt::white);
+        m_resultSource->clear();
+    }
 }
 
 void ScanScreen::handleScanned(const Sync::ScanOutcome &outcome)
 {
+    const bool latest = outcome.serial >= m_latestSerial;
+    if (outcome.decided) {
+        if (outcome.verification.verdict == Sync::ScanVerdict::Valid)
+            ++m_admitted;
+        else
+            ++m_refused;
+    }
+    m_recent->add(outcome);
+    updateCounters();
+    updateBanner();
+    if (!latest)
+        return; // a later scan is on the panel (or on its way): its holder is at the door now
+    m_shownSerial = outcome.serial;
     const ScanLook look = ScanStyle::look(outcome);
     const QString otherShow = m_showTitles.value(outcome.verification.show.value());
     setResult(look.title, ScanStyle::detail(outcome, otherShow), look.background, look.foreground);
@@ -241,18 +293,14 @@ void ScanScreen::handleScanned(const Sync::ScanOutcome &outcome)
     if (!outcome.verification.ticket.isEmpty())
         source += tr(" · ticket %1").arg(outcome.verification.ticket.value());
     m_resultSource->setText(source);
-    if (!outcome.decided) {
+    if (!outcome.decided)
         m_sounds->playUndecided();
-    } else {
+    else
         m_sounds->play(outcome.verification.verdict);
-        if (outcome.verification.verdict == Sync::ScanVerdict::Valid)
-            ++m_admitted;
-        else
-            ++m_refused;
-    }
-    m_recent->add(outcome);
-    updateCounters();
-    updateBanner();
+    if (outcome.decided && outcome.verification.verdict == Sync::ScanVerdict::Valid)
+        m_readyTimer->start(m_validShownMs);
+    else
+        m_readyTimer->stop();
 }
 
 void ScanScreen::handleConflict(const Sync::ScanConflict &conflict)
@@ -284,6 +332,32 @@ void ScanScreen::setResult(const QString &title, const QString &detail, const QC
         QStringLiteral("QFrame#resultPanel { background: %1; border-radius: 12px; }"
                        " QFrame#resultPanel QLabel { color: %2; background: transparent; }")
             .arg(colourName(background), colourName(foreground)));
+    fitTitle();
+}
+
+void ScanScreen::showReady()
+{
+    const QColor window = palette().color(QPalette::Window);
+    setResult(tr("READY"), tr("Scan a ticket"), window, kReadyText);
+    m_resultPanel->setStyleSheet(m_resultPanel->styleSheet() +
+                                 QStringLiteral(" QFrame#resultPanel { border: 4px dashed %1; }")
+                                     .arg(colourName(kReadyText)));
+    m_resultSource->clear();
+}
+
+void ScanScreen::fitTitle()
+{
+    QFont font = m_resultTitle->font();
+    const int room = m_resultPanel->contentsRect().width() - 48; // the panel's margins
+    int pixels = kTitlePixels;
+    font.setPixelSize(pixels);
+    const int width = QFontMetrics(font).horizontalAdvance(m_resultTitle->text());
+    if (width > room && room > 0)
+        pixels = std::max(kSmallestTitlePixels, pixels * room / width);
+    if (m_resultTitle->font().pixelSize() != pixels) {
+        font.setPixelSize(pixels);
+        m_resultTitle->setFont(font);
+    }
 }
 
 void ScanScreen::updateHeader()

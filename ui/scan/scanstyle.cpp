@@ -59,6 +59,13 @@ QString ScanStyle::detail(const Sync::ScanOutcome &outcome, const QString &other
         return seat.isEmpty() ? tr("Let the holder in") : tr("%1 — let the holder in").arg(seat);
     case ScanVerdict::AlreadyUsed: {
         QString text = tr("Used at %1").arg(time(v.usedMs));
+        // A scanner that read the same ticket twice shows this for the holder just let in: how
+        // long ago says which it is.
+        const qint64 ago = (outcome.scannedMs - v.usedMs) / 1000;
+        if (v.usedMs > 0 && ago >= 0 && ago < 60)
+            text += tr(" (%n s ago)", nullptr, int(ago));
+        else if (v.usedMs > 0 && ago >= 60 && ago < 3600)
+            text += tr(" (%n min ago)", nullptr, int(ago / 60));
         if (!v.usedDoor.isEmpty())
             text += tr(" at %1").arg(v.usedDoor);
         if (!v.usedBy.isEmpty())
@@ -73,7 +80,9 @@ QString ScanStyle::detail(const Sync::ScanOutcome &outcome, const QString &other
         return seat.isEmpty() ? text : seat + QStringLiteral(" · ") + text;
     }
     case ScanVerdict::Forged:
-        return v.reason.isEmpty() ? tr("Not a Boxoffice ticket") : v.reason;
+        // The attendant needs what to do; the reason is for the record and the curious.
+        return v.reason.isEmpty() ? tr("Not a Boxoffice ticket: do not let the holder in")
+                                  : tr("Do not let the holder in (%1)").arg(v.reason);
     case ScanVerdict::WrongShow:
         return tr("This ticket is for %1")
             .arg(otherShowTitle.isEmpty()
