@@ -1277,15 +1277,39 @@ Result<> recordScan(Sql &sql, const QString &scanId, const VerifyCommand &comman
     return {};
 }
 
+// The answer given for a scan id recorded before, as it was given then; nullopt for a new one.
+Result<std::optional<VerifyOutcome>> replayedScan(Sql &sql, const QString &scanId)
+{
+    TRY(seen,
+        sql.exec(QStringLiteral("SELECT answer FROM ticket_scan WHERE scan_id = ?"), {scanId}));
+    QSqlQuery &q = **seen;
+    if (!q.next()) {
+        q.finish();
+        return std::optional<VerifyOutcome>();
+    }
+    VerifyOutcome replay;
+    replay.scanId = scanId;
+    replay.replayed = true;
+    replay.storedAnswer = q.value(0).toString().toUtf8();
+    q.finish();
+    return std::optional<VerifyOutcome>(std::move(replay));
+}
+
 Result<VerifyOutcome> verifyTicket(WriterContext &writer, const VerifyCommand &command,
                                    qint64 nowMs)
 {
     Sql sql(*writer.connection);
+    if (!command.scanId.isEmpty()) {
+        TRY(replay, replayedScan(sql, command.scanId));
+        if (*replay)
+            return std::move(**replay);
+    }
     TRY(outcome, decideScan(sql, command, nowMs, true));
-    // '.' is not allowed in a client's scan id: an upload can never replay an online verify.
-    if (auto ok =
-            recordScan(sql, newSortableId(u"SCAN.", nowMs), command, *outcome, nowMs, nowMs, false);
-        !ok)
+    // Without the door's id, one with a '.', which a client's id never has: no upload can be
+    // taken for a verify the door did not name.
+    const QString scanId =
+        command.scanId.isEmpty() ? newSortableId(u"SCAN.", nowMs) : command.scanId;
+    if (auto ok = recordScan(sql, scanId, command, *outcome, nowMs, nowMs, false); !ok)
         return std::unexpected(ok.error());
     return outcome;
 }
@@ -1301,18 +1325,11 @@ Result<QList<VerifyOutcome>> uploadScans(WriterContext &writer, const ScanUpload
     QList<VerifyOutcome> outcomes;
     outcomes.reserve(command.scans.size());
     for (const UploadedScan &scan : command.scans) {
-        TRY(seen, sql.exec(QStringLiteral("SELECT answer FROM ticket_scan WHERE scan_id = ?"),
-                           {scan.scanId}));
-        if ((*seen)->next()) {
-            VerifyOutcome replay;
-            replay.scanId = scan.scanId;
-            replay.replayed = true;
-            replay.storedAnswer = (*seen)->value(0).toString().toUtf8();
-            (*seen)->finish();
-            outcomes.append(std::move(replay));
+        TRY(replay, replayedScan(sql, scan.scanId));
+        if (*replay) {
+            outcomes.append(std::move(**replay));
             continue;
         }
-        (*seen)->finish();
         TRY(outcome, decideScan(sql, scan.verify, scan.scannedAtMs, scan.admittedOffline));
         outcome->scanId = scan.scanId;
         // A scan id never seen before: the earlier use was another scan.

@@ -348,6 +348,10 @@ struct VerifyCommand
     QString terminal;
     QString forgedReason;
     ScanAnswerFormat answer; // empty: the scan is recorded without its answer
+    // An online verify: the door's own id for this scan, so that the same scan uploaded later
+    // (the door gave up waiting and decided offline) is known as this one. Empty: the server
+    // makes an id.
+    QString scanId;
 };
 
 enum class ScanResult

@@ -1260,13 +1260,16 @@ std::optional<ScanVerdict> scanVerdictFromWireName(QStringView name)
 }
 
 void ApiClient::verifyTicket(const QString &qrPayload, const ShowId &show, const QString &door,
-                             int timeoutMs, QObject *context, Callback<TicketVerification> done)
+                             const QString &scanId, int timeoutMs, QObject *context,
+                             Callback<TicketVerification> done)
 {
     QJsonObject body{{QStringLiteral("qrPayload"), qrPayload}};
     if (!show.isEmpty())
         body.insert(QStringLiteral("showId"), show.value());
     if (!door.isEmpty())
         body.insert(QStringLiteral("door"), door);
+    if (!scanId.isEmpty())
+        body.insert(QStringLiteral("scanId"), scanId);
     send({.verb = "POST",
           .path = QStringLiteral("/tickets/verify"),
           .body = toJson(body),

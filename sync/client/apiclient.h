@@ -161,8 +161,11 @@ public:
     // Verifies a scanned QR payload and, when VALID, marks the ticket used at `door`. An empty
     // `show` admits any show's ticket; `door` may be empty. Waits at most `timeoutMs` for an
     // answer (short, so a door decides offline quickly) before failing with Unreachable.
+    // `scanId` (may be empty) is the door's id for this scan: when the door gives up waiting
+    // and uploads the scan later under the same id, the server knows it as this one.
     void verifyTicket(const QString &qrPayload, const Core::ShowId &show, const QString &door,
-                      int timeoutMs, QObject *context, Callback<TicketVerification> done);
+                      const QString &scanId, int timeoutMs, QObject *context,
+                      Callback<TicketVerification> done);
     // The public keys tickets are signed with; a key of another algorithm than Ed25519 or not
     // 32 bytes fails the whole answer (BadRequest).
     void ticketKeys(QObject *context, Callback<QList<TicketKey>> done);

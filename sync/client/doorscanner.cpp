@@ -228,7 +228,7 @@ void DoorScanner::scanPayload(ScanOutcome outcome, const QString &payload)
             // fetch the keys again.
             fetchKeys();
             m_client.verifyTicket(
-                payload, m_show, m_door, m_verifyTimeoutMs, this,
+                payload, m_show, m_door, {}, m_verifyTimeoutMs, this,
                 [this, outcome, error = claims.error()](Result<TicketVerification> answer) mutable {
                     if (answer) {
                         outcome.verification = *answer;
@@ -256,7 +256,8 @@ void DoorScanner::scanPayload(ScanOutcome outcome, const QString &payload)
         return;
     }
     if (!m_online) {
-        decideOffline(outcome, payload, *claims, tr("the server is unreachable"));
+        decideOffline(outcome, payload, *claims, tr("the server is unreachable"),
+                      newSortableId(u"SCAN_", outcome.scannedMs));
         return;
     }
     verifyOnline(outcome, payload, *claims);
@@ -268,7 +269,7 @@ void DoorScanner::recordRefusal(const QString &payload)
     // are worth knowing about). Nothing is queued for it while offline.
     if (!m_online)
         return;
-    m_client.verifyTicket(payload.left(kTicketPayloadMaxLength + 1), m_show, m_door,
+    m_client.verifyTicket(payload.left(kTicketPayloadMaxLength + 1), m_show, m_door, {},
                           m_verifyTimeoutMs, this, [this](Result<TicketVerification> answer) {
                               if (!answer && answer.error().code == ErrorCode::Unreachable)
                                   setOnline(false);
@@ -278,16 +279,20 @@ void DoorScanner::recordRefusal(const QString &payload)
 void DoorScanner::verifyOnline(ScanOutcome outcome, const QString &payload,
                                const TicketClaims &claims)
 {
+    // The verify carries the id the scan is queued under if the answer does not come in time:
+    // a verify the server made but whose answer was lost then uploads as that same scan, not
+    // as a second use at another door.
+    const QString scanId = newSortableId(u"SCAN_", outcome.scannedMs);
     m_client.verifyTicket(
-        payload, m_show, m_door, m_verifyTimeoutMs, this,
-        [this, outcome, payload, claims](Result<TicketVerification> answer) mutable {
+        payload, m_show, m_door, scanId, m_verifyTimeoutMs, this,
+        [this, outcome, payload, claims, scanId](Result<TicketVerification> answer) mutable {
             if (!answer) {
                 if (answer.error().code == ErrorCode::Unreachable)
                     setOnline(false);
                 else if (answer.error().code == ErrorCode::Unauthenticated)
                     report(tr("The server ended this door's session: log in again. Until then "
                               "scans are decided from this door's records and wait for upload."));
-                decideOffline(outcome, payload, claims, answer.error().message);
+                decideOffline(outcome, payload, claims, answer.error().message, scanId);
                 return;
             }
             setOnline(true);
@@ -312,7 +317,8 @@ void DoorScanner::verifyOnline(ScanOutcome outcome, const QString &payload,
 }
 
 void DoorScanner::decideOffline(ScanOutcome outcome, const QString &payload,
-                                const TicketClaims &claims, const QString &why)
+                                const TicketClaims &claims, const QString &why,
+                                const QString &scanId)
 {
     outcome.offline = true;
     outcome.problem = why;
@@ -347,7 +353,7 @@ void DoorScanner::decideOffline(ScanOutcome outcome, const QString &payload,
     // Queued before the use is cached: a crash in between must lose the door's record of the
     // use (a second scan here is then flagged on upload), never the server's.
     OfflineScan queued;
-    queued.scanId = newSortableId(u"SCAN_", outcome.scannedMs);
+    queued.scanId = scanId;
     queued.qrPayload = payload;
     queued.show = showFor(claims);
     queued.door = m_door;

@@ -122,8 +122,9 @@ private:
     void recordRefusal(const QString &payload);
     void verifyOnline(ScanOutcome outcome, const QString &payload,
                       const Core::TicketClaims &claims);
+    // `scanId` is the id the scan is queued and uploaded under.
     void decideOffline(ScanOutcome outcome, const QString &payload,
-                       const Core::TicketClaims &claims, const QString &why);
+                       const Core::TicketClaims &claims, const QString &why, const QString &scanId);
     void finish(const ScanOutcome &outcome);
     void fetchKeys();
     void setKeys(const QList<TicketKey> &keys);

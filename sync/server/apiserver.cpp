@@ -183,6 +183,28 @@ VerifyCommand scanCommand(const TicketVerifier &verifier, const Session &session
     return command;
 }
 
+// A door's own scan id: 8-64 of [A-Za-z0-9_-]. Server-made ids have a '.', so no door's id
+// is ever one of them.
+std::optional<QString> scanIdProblem(const QString &scanId)
+{
+    static const QRegularExpression shape(QStringLiteral("^[A-Za-z0-9_-]{8,64}$"));
+    if (shape.match(scanId).hasMatch())
+        return std::nullopt;
+    return QStringLiteral("scanId must be 8-64 letters, digits, '-' or '_'");
+}
+
+// The answer of a scan: a scan id seen before gets its stored answer again, marked replayed.
+QJsonObject scanAnswerJson(const VerifyOutcome &outcome,
+                           QJsonObject (*fresh)(const VerifyOutcome &))
+{
+    if (!outcome.replayed)
+        return fresh(outcome);
+    QJsonObject again = QJsonDocument::fromJson(outcome.storedAnswer).object();
+    again.insert(QStringLiteral("scanId"), outcome.scanId);
+    again.insert(QStringLiteral("replayed"), true);
+    return again;
+}
+
 } // namespace
 
 ApiServer::ApiServer(BookingEngine &engine, AccountStore &accounts, AuditLog &audit,
@@ -985,13 +1007,20 @@ void ApiServer::verifyTicket(Call &call)
     auto door = optionalString(*body, QStringLiteral("door"), 64);
     if (!door)
         return call.error(door.error());
+    auto scanId = optionalString(*body, QStringLiteral("scanId"), 64);
+    if (!scanId)
+        return call.error(scanId.error());
+    if (!scanId->isEmpty())
+        if (auto problem = scanIdProblem(*scanId))
+            return call.error(ErrorCode::BadRequest, *problem);
     // Every verify is recorded, a forged one too: through the engine.
     VerifyCommand command =
         scanCommand(m_verifier, *call.session, *payload, *show, *door,
                     [](const VerifyOutcome &v) { return toJson(verifyJson(v)); });
+    command.scanId = *scanId;
     m_engine.verifyTicket(std::move(command),
                           replyLater<VerifyOutcome>(call.reply, 200, [](const VerifyOutcome &v) {
-                              return verifyJson(v);
+                              return scanAnswerJson(v, verifyJson);
                           }));
 }
 
@@ -2003,7 +2032,6 @@ void ApiServer::uploadScans(Call &call)
         return call.error(ErrorCode::BadRequest,
                           QStringLiteral("at most %1 scans per request; send the rest in another")
                               .arg(kMaxScansPerUpload));
-    static const QRegularExpression scanIdShape(QStringLiteral("^[A-Za-z0-9_-]{8,64}$"));
     const qint64 now = m_engine.clock().nowMs();
     ScanUploadCommand command;
     // Every entry is checked before any is applied: a malformed one refuses the whole upload.
@@ -2019,8 +2047,8 @@ void ApiServer::uploadScans(Call &call)
         auto scanId = requiredString(entry, QStringLiteral("scanId"), 64);
         if (!scanId)
             return refuse(scanId.error().message);
-        if (!scanIdShape.match(*scanId).hasMatch())
-            return refuse(QStringLiteral("scanId must be 8-64 letters, digits, '-' or '_'"));
+        if (auto problem = scanIdProblem(*scanId))
+            return refuse(*problem);
         auto payload = requiredString(entry, QStringLiteral("qrPayload"), 1024);
         if (!payload)
             return refuse(payload.error().message);
@@ -2087,16 +2115,8 @@ void ApiServer::uploadScans(Call &call)
             if (!outcomes)
                 return reply->send(outcomes.error());
             QJsonArray results;
-            for (const VerifyOutcome &o : *outcomes) {
-                if (!o.replayed) {
-                    results.append(scanResultJson(o));
-                    continue;
-                }
-                QJsonObject again = QJsonDocument::fromJson(o.storedAnswer).object();
-                again.insert(QStringLiteral("scanId"), o.scanId);
-                again.insert(QStringLiteral("replayed"), true);
-                results.append(again);
-            }
+            for (const VerifyOutcome &o : *outcomes)
+                results.append(scanAnswerJson(o, scanResultJson));
             reply->send(200, toJson(QJsonObject{{QStringLiteral("results"), results}}));
         });
     });

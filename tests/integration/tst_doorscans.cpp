@@ -418,6 +418,52 @@ private slots:
         QCOMPARE(ticketStatus(code), 2);
     }
 
+    // The door gave up waiting for a verify the server did make, decided offline and queued the
+    // scan under the id it had sent: the upload is that same scan, not a second entry.
+    void verifyAnswerLostThenUploadedIsOneScan()
+    {
+        QString why;
+        const auto sale = m_desk.paidSale(1, u"seagull-2"_s, &why);
+        QVERIFY2(sale, qPrintable(why));
+        const QString payload = payloadOf(sale->tickets[0]);
+        const int rows = scanRows();
+        const HttpReply online = verify(u"clerk"_s, {{u"qrPayload"_s, payload},
+                                                     {u"showId"_s, u"seagull-2"_s},
+                                                     {u"door"_s, u"North"_s},
+                                                     {u"scanId"_s, u"north-lost-0001"_s}});
+        QVERIFY2(online.status == 200, qPrintable(online.describe()));
+        QCOMPARE(online.json[u"result"_s].toString(), u"VALID"_s);
+        QCOMPARE(scanRows(u"scan_id = 'north-lost-0001' AND offline = 0"_s), 1);
+
+        const HttpReply uploaded = upload(
+            u"clerk"_s,
+            {offlineScan(u"north-lost-0001"_s, payload, u"seagull-2"_s, u"North"_s, isoAgo(1))});
+        QVERIFY2(uploaded.status == 200, qPrintable(uploaded.describe()));
+        const QJsonObject result = uploaded.json[u"results"_s].toArray().first().toObject();
+        QCOMPARE(result[u"replayed"_s].toBool(), true);
+        QCOMPARE(result[u"result"_s].toString(), u"VALID"_s);
+        QCOMPARE(result[u"flagged"_s].toBool(), false);
+        QCOMPARE(result[u"usedAt"_s].toString(), online.json[u"usedAt"_s].toString());
+        QCOMPARE(scanRows(), rows + 1);
+        QCOMPARE(scanRows(u"flagged = 1 AND ticket_code = '"_s + codeOf(sale->tickets[0]) + u"'"_s),
+                 0);
+
+        // The verify repeated under its id: the same answer, nothing spent again.
+        const HttpReply repeated = verify(u"clerk"_s, {{u"qrPayload"_s, payload},
+                                                       {u"showId"_s, u"seagull-2"_s},
+                                                       {u"door"_s, u"North"_s},
+                                                       {u"scanId"_s, u"north-lost-0001"_s}});
+        QCOMPARE(repeated.json[u"result"_s].toString(), u"VALID"_s);
+        QCOMPARE(repeated.json[u"replayed"_s].toBool(), true);
+        QCOMPARE(scanRows(), rows + 1);
+
+        // A scan id of the wrong shape is refused before anything is decided.
+        const HttpReply bad =
+            verify(u"clerk"_s, {{u"qrPayload"_s, payload}, {u"scanId"_s, u"has.dot.in.it"_s}});
+        QCOMPARE(bad.status, 400);
+        QCOMPARE(scanRows(), rows + 1);
+    }
+
     void malformedUploadAppliesNothing()
     {
         QString why;
