@@ -8,6 +8,7 @@
 #include "terminal.h"
 #include "testserver.h"
 
+#include "ui/kiosk/kioskinputguard.h"
 #include "ui/kiosk/kioskwindow.h"
 #include "ui/seatmap/seatmapview.h"
 
@@ -603,6 +604,35 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(unlocked.size(), 1, kWaitMs);
         QCOMPARE(unlocked.first().first().toString(), QStringLiteral("supervisor"));
         QVERIFY(kiosk.window->close()); // unlocked: the window may go now
+    }
+
+    void supervisorPinUnlocksOnTheThankYouPage()
+    {
+        // The sale is complete (the stage stays Completed while the page is shown): there is
+        // nothing to give back, and the kiosk still ends.
+        Gui::KioskSettings settings;
+        settings.thanksSeconds = 600;
+        Kiosk kiosk = startKiosk(QStringLiteral("pinthanks.db"), m_approving->url(), settings);
+        QVERIFY(kiosk.window);
+        QSignalSpy unlocked(kiosk.window, &Gui::KioskWindow::unlocked);
+        STEP(openSeatMap(kiosk));
+        STEP(holdBestAvailable(kiosk, 1));
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("payButton"))));
+        QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Thanks, kWaitMs);
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::Completed);
+        const QString order = kiosk.terminal->sale().order()->id.value();
+
+        for (int i = 0; i < Gui::KioskInputGuard::kTapsToExit; ++i)
+            QTest::mouseClick(kiosk.window, Qt::LeftButton, {}, QPoint(12, 12));
+        QVERIFY(kiosk.window->isPinPadShown());
+        child<QLineEdit>(kiosk.window, QStringLiteral("pinName"))
+            ->setText(QStringLiteral("supervisor"));
+        child<QLineEdit>(kiosk.window, QStringLiteral("pinCode"))
+            ->setText(m_server->options().demoPin);
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("pinUnlock"))));
+        QTRY_COMPARE_WITH_TIMEOUT(unlocked.size(), 1, kWaitMs);
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::Idle);
+        QCOMPARE(orderStatus(order), QStringLiteral("TICKETED"));
     }
 
     void seatCountIsCapped()

@@ -750,6 +750,10 @@ void KioskWindow::giveUp()
 
 void KioskWindow::goToAttract()
 {
+    if (m_unlocked) {
+        emit unlocked(m_unlockedBy);
+        return;
+    }
     m_leaving = false;
     m_declined = false;
     m_payRequested = false;
@@ -861,7 +865,11 @@ void KioskWindow::unlock(const QString &supervisor, const QString &pin)
             if (m_guard)
                 m_guard->allowClose(true);
             m_pinPad->setMessage(tr("Unlocked by %1.").arg(answer->supervisor), false);
-            // An open sale goes back first; abandoned() then says unlocked().
+            // A finished sale has nothing to give back (abandon() ignores it and would never
+            // answer); an open one goes back first and abandoned() then says unlocked(). One
+            // whose money is being recorded ends on the thank-you page, which says it then.
+            if (m_services.sale.stage() == Stage::Completed)
+                m_services.sale.finish();
             m_leaving = true;
             m_services.sale.abandon();
         });
