@@ -352,6 +352,16 @@ void SaleController::giveBack()
     m_requestInFlight = true;
     const auto done = [this, expiry](Result<> answer) {
         m_requestInFlight = false;
+        if (!answer && answer.error().code == ErrorCode::Conflict && m_order) {
+            // The card payment reached the server before the cancel (an acquirer whose answer
+            // was lost, say): the customer has paid, so the sale goes on to its tickets and
+            // completed() follows instead of abandoned().
+            qCWarning(lcSale).noquote()
+                << "order" << m_order->id.value() << "was paid before it could be cancelled";
+            setStage(Stage::Paying);
+            pollOrder();
+            return;
+        }
         handleGivenBack(answer, expiry);
         resetToIdle();
         emit abandoned();

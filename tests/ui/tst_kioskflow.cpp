@@ -18,9 +18,13 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QPointingDevice>
 #include <QProcess>
 #include <QPushButton>
@@ -360,6 +364,45 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Attract, kWaitMs);
         QCOMPARE(kiosk.terminal->sale().stage(), Stage::Idle);
         QCOMPARE(seatStatus(seats.first()), QStringLiteral("AVAILABLE"));
+    }
+
+    void cancelAfterTheCardWasChargedPrintsTheTickets()
+    {
+        // The order is placed and the card charged, but the kiosk never heard of the charge
+        // (the acquirer's answer was lost): a cancel now finds the order paid, and the
+        // customer gets the tickets they paid for instead of the attract screen.
+        Gui::KioskSettings settings;
+        settings.thanksSeconds = 600;
+        Kiosk kiosk = startKiosk(QStringLiteral("late.db"), m_approving->url(), settings);
+        QVERIFY(kiosk.window);
+        QSignalSpy saved(kiosk.window, &Gui::KioskWindow::ticketsSaved);
+        QSignalSpy abandoned(&kiosk.terminal->sale(), &Sync::SaleController::abandoned);
+        STEP(openSeatMap(kiosk));
+        STEP(holdBestAvailable(kiosk, 1));
+        kiosk.terminal->sale().checkout({});
+        QTRY_COMPARE_WITH_TIMEOUT(kiosk.terminal->sale().stage(), Stage::AwaitingPayment, kWaitMs);
+        const Sync::OrderInfo order = *kiosk.terminal->sale().order();
+
+        QNetworkAccessManager network;
+        QNetworkRequest request(m_approving->url().resolved(QUrl(QStringLiteral("/charges"))));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        const QJsonObject charge{{QStringLiteral("orderId"), order.id.value()},
+                                 {QStringLiteral("amountCents"), order.amountCents},
+                                 {QStringLiteral("currency"), order.currency}};
+        std::unique_ptr<QNetworkReply> reply(
+            network.post(request, QJsonDocument(charge).toJson(QJsonDocument::Compact)));
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), kWaitMs);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 202);
+        QTRY_COMPARE_WITH_TIMEOUT(orderStatus(order.id.value()), QStringLiteral("TICKETED"),
+                                  kWaitMs);
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::AwaitingPayment);
+
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("cancelSummary"))));
+        QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Thanks, kWaitMs);
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::Completed);
+        QCOMPARE(saved.size(), 1);
+        QCOMPARE(abandoned.size(), 0);
+        QCOMPARE(orderStatus(order.id.value()), QStringLiteral("TICKETED"));
     }
 
     void cancelWhileTheHoldIsOnItsWay()
