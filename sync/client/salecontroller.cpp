@@ -407,8 +407,17 @@ void SaleController::abandonSavedSale()
     const qint64 expiry = hold.value(QStringLiteral("expiryMs")).toInteger();
     qCInfo(lcSale).noquote() << "giving back the sale left by the last run: hold" << holdId.value()
                              << "order" << orderId.value();
-    const auto done = [this, expiry](Result<> answer) {
-        handleGivenBack(answer, expiry);
+    const auto done = [this, expiry, orderId](Result<> answer) {
+        if (!answer && answer.error().code == ErrorCode::Conflict) {
+            // Paid before the crash: the customer is gone, and maybe without the tickets.
+            qCCritical(lcSale).noquote()
+                << QStringLiteral("order %1 of the last run was paid (%2): if its tickets did "
+                                  "not come out, the box office can print them")
+                       .arg(orderId.value(),
+                            answer.error().details.value(QStringLiteral("status")).toString());
+        } else {
+            handleGivenBack(answer, expiry);
+        }
         if (auto cleared = m_cache.clearSale(); !cleared)
             qCWarning(lcSale).noquote()
                 << "could not clear the saved sale:" << cleared.error().message;

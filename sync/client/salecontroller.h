@@ -89,7 +89,8 @@ public:
     void abandon();
     // Gives back the seats of a sale saved by an earlier run without resuming it (a kiosk
     // that restarts after a crash has lost its customer): cancels the saved order or
-    // releases the saved hold, then forgets the sale. abandoned() follows; nothing happens
+    // releases the saved hold, then forgets the sale; an order the server finds paid stays
+    // paid and is logged for the box office. abandoned() follows; nothing happens
     // (and nothing is emitted) when no sale was saved.
     void abandonSavedSale();
 

@@ -541,6 +541,33 @@ private slots:
             QCOMPARE(orderStatus(order), QStringLiteral("CANCELLED"));
     }
 
+    void restartAfterCrashKeepsAPaidOrder()
+    {
+        // The power went on the thank-you page: the order is paid and ticketed, and the next
+        // start must neither cancel it nor tell the next customer about it.
+        QString order;
+        {
+            Gui::KioskSettings settings;
+            settings.thanksSeconds = 600;
+            Kiosk kiosk = startKiosk(QStringLiteral("paidcrash.db"), m_approving->url(), settings);
+            QVERIFY(kiosk.window);
+            STEP(openSeatMap(kiosk));
+            STEP(holdBestAvailable(kiosk, 1));
+            STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("payButton"))));
+            QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Thanks, kWaitMs);
+            order = kiosk.terminal->sale().order()->id.value();
+            QVERIFY(kiosk.terminal->sale().savedSaleShow());
+        }
+        Kiosk again = startKiosk(QStringLiteral("paidcrash.db"), m_approving->url());
+        QVERIFY(again.window);
+        QSignalSpy abandoned(&again.terminal->sale(), &Sync::SaleController::abandoned);
+        QTRY_COMPARE_WITH_TIMEOUT(abandoned.size(), 1, kWaitMs);
+        QVERIFY(!again.terminal->sale().savedSaleShow());
+        QCOMPARE(again.window->page(), Page::Attract);
+        QVERIFY2(again.window->message().isEmpty(), qPrintable(again.window->message()));
+        QCOMPARE(orderStatus(order), QStringLiteral("TICKETED"));
+    }
+
     void noWayOutForThePublic()
     {
         Kiosk kiosk = startKiosk(QStringLiteral("locked.db"), m_approving->url());

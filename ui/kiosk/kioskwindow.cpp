@@ -215,7 +215,12 @@ KioskWindow::KioskWindow(KioskServices services, KioskSettings settings, QWidget
         showMessage(tr("Your time ran out and the seats were released."));
     });
     connect(&sale, &Sync::SaleController::problem, this, [this](const QString &text) {
-        // While the card is charged the stage tells what happened, in the customer's words.
+        // While the card is charged the stage tells what happened, in the customer's words;
+        // on the attract screen nobody is there to read it (a sale a crash left, say).
+        if (m_page == Page::Attract) {
+            qCWarning(lcKiosk).noquote() << text;
+            return;
+        }
         if (!m_leaving && !m_declined && m_page != Page::Paying)
             showMessage(text);
     });
