@@ -10,6 +10,7 @@
 
 #include "ui/kiosk/kioskinputguard.h"
 #include "ui/kiosk/kioskwindow.h"
+#include "ui/seatmap/seatmaplegend.h"
 #include "ui/seatmap/seatmapview.h"
 
 #include <QApplication>
@@ -252,6 +253,11 @@ private slots:
                                                                 .arg(button->objectName())
                                                                 .arg(button->height())));
         }
+        // The prices are on screen, not in tooltips a finger cannot summon.
+        auto *legend = child<Gui::SeatMapLegend>(kiosk.window, QStringLiteral("seatLegend"));
+        QVERIFY(legend && legend->isVisible());
+        QVERIFY2(legend->itemTexts().join(u'|').contains(QStringLiteral("EUR")),
+                 qPrintable(legend->itemTexts().join(u'|')));
         STEP(holdBestAvailable(kiosk, 2));
         const QStringList seats = heldSeats(kiosk);
         QCOMPARE(seats.size(), 2);
@@ -267,6 +273,8 @@ private slots:
         QSignalSpy saved(kiosk.window, &Gui::KioskWindow::ticketsSaved);
         STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("payButton"))));
         QCOMPARE(kiosk.window->page(), Page::Paying);
+        const QString paying = child<QLabel>(kiosk.window, QStringLiteral("payingText"))->text();
+        QVERIFY2(paying.contains(total.section(QLatin1Char(' '), 1)), qPrintable(paying));
         // No way back while the card is charged.
         QVERIFY(!child<QPushButton>(kiosk.window, QStringLiteral("cancelSummary"))->isVisible());
         QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Thanks, kWaitMs);

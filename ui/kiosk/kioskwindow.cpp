@@ -11,6 +11,7 @@
 #include "ui/kiosk/kioskpinpad.h"
 #include "ui/printing/ticketprinter.h"
 #include "ui/sale/ticketassembly.h"
+#include "ui/seatmap/seatmaplegend.h"
 #include "ui/seatmap/seatmapview.h"
 
 #include <QApplication>
@@ -43,6 +44,7 @@ constexpr int kButtonHeight = 72;
 const char kStyle[] = R"(
 Boxoffice--Gui--KioskWindow { background: #0f1b2d; }
 QLabel { color: #f4f6fa; font-size: 22px; }
+Boxoffice--Gui--SeatMapLegend { color: #f4f6fa; font-size: 18px; }
 QLabel[kioskHeading="true"] { font-size: 34px; font-weight: bold; }
 QLabel#kioskMessage { background: #fde0c5; color: #4a2200; font-size: 24px; padding: 14px;
                       border-bottom: 3px solid #b35806; }
@@ -345,10 +347,19 @@ void KioskWindow::buildSeatsPage()
     m_map->setObjectName(QStringLiteral("seatMap"));
     m_map->setTouchNavigation(true);
     m_map->setContextMenuPolicy(Qt::NoContextMenu);
-    body->addWidget(m_map, 1);
+    // The prices and what the colours mean, in view: a touch screen has no tooltips.
+    auto *mapColumn = new QVBoxLayout;
+    mapColumn->setSpacing(8);
+    mapColumn->addWidget(m_map, 1);
+    auto *legend = new SeatMapLegend(&m_services.model, page);
+    legend->setObjectName(QStringLiteral("seatLegend"));
+    mapColumn->addWidget(legend);
+    body->addLayout(mapColumn, 1);
 
     auto *side = new QVBoxLayout;
     side->setSpacing(12);
+    // Its own heading, or the public takes these for the seat count's - and +.
+    side->addWidget(new QLabel(tr("Zoom the map"), page));
     auto *zoom = new QHBoxLayout;
     auto *zoomOut = touchButton(QStringLiteral("−"), QStringLiteral("zoomOut"), page);
     auto *zoomIn = touchButton(QStringLiteral("+"), QStringLiteral("zoomIn"), page);
@@ -654,7 +665,13 @@ void KioskWindow::payByCard()
     showMessage({});
     m_payRequested = true;
     m_charged = false;
-    m_payingText->setText(tr("Please follow the instructions on the card terminal…"));
+    const qint64 cents = sale.order()  ? sale.order()->amountCents
+                         : sale.hold() ? sale.hold()->totalCents
+                                       : -1;
+    m_payingText->setText(
+        cents < 0 ? tr("Please follow the instructions on the card terminal…")
+                  : tr("To pay: %1\n\nPlease follow the instructions on the card terminal…")
+                        .arg(money(cents)));
     setPage(Page::Paying);
     if (sale.stage() == Stage::Held)
         sale.checkout({});
