@@ -1,6 +1,5 @@
 #include "ui/kiosk/kioskwindow.h"
 
-#include "core/common/money.h"
 #include "core/seatmap/bestavailable.h"
 #include "core/seatmap/seatmapmodel.h"
 #include "sync/client/apiclient.h"
@@ -922,26 +921,12 @@ void KioskWindow::placeOverlays()
 
 QString KioskWindow::money(qint64 cents) const
 {
-    const QString currency = m_services.model.currency().isEmpty() ? m_detail.summary.currency
-                                                                   : m_services.model.currency();
-    auto amount = Core::Money::fromMinor(cents, currency);
-    return amount ? amount->toString() : QString::number(cents);
+    return saleMoney(m_services.model, m_detail, cents);
 }
 
 QString KioskWindow::seatLine(int index) const
 {
-    const Core::VenueLayout &layout = m_services.model.layout();
-    const Core::LayoutSeat &seat = layout.seats()[std::size_t(index)];
-    const QString category = layout.categories()[seat.category].id;
-    QString tier = layout.categories()[seat.category].name;
-    for (const Sync::PriceTierInfo &info : m_detail.tiers) {
-        if (info.category == category)
-            tier = info.name;
-    }
-    return tr("%1 · Row %2 · Seat %3 · %4 · %5")
-        .arg(layout.sections()[seat.section].name, seat.row)
-        .arg(seat.number)
-        .arg(tier, money(m_services.model.priceCents(index)));
+    return saleSeatLine(m_services.model, m_detail, index);
 }
 
 } // namespace Boxoffice::Gui
