@@ -273,8 +273,10 @@ private slots:
         QSignalSpy saved(kiosk.window, &Gui::KioskWindow::ticketsSaved);
         STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("payButton"))));
         QCOMPARE(kiosk.window->page(), Page::Paying);
-        const QString paying = child<QLabel>(kiosk.window, QStringLiteral("payingText"))->text();
-        QVERIFY2(paying.contains(total.section(QLatin1Char(' '), 1)), qPrintable(paying));
+        // The card terminal is named once the charge is started, with the amount.
+        auto *paying = child<QLabel>(kiosk.window, QStringLiteral("payingText"));
+        QTRY_VERIFY2_WITH_TIMEOUT(paying->text().contains(total.section(QLatin1Char(' '), 1)),
+                                  qPrintable(paying->text()), kWaitMs);
         // No way back while the card is charged.
         QVERIFY(!child<QPushButton>(kiosk.window, QStringLiteral("cancelSummary"))->isVisible());
         QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Thanks, kWaitMs);
@@ -507,6 +509,47 @@ private slots:
         QCOMPARE(kiosk.terminal->sale().stage(), Stage::Idle);
         for (const QString &seat : seats)
             QCOMPARE(seatStatus(seat), QStringLiteral("AVAILABLE"));
+    }
+
+    void inactivityWhileTheOrderCannotBePlaced()
+    {
+        // The server goes away as the customer taps Pay: the order waits in the outbox. The
+        // kiosk does not promise a card terminal that never asks; without a touch it starts
+        // over, and once the server is back the order is cancelled, no card charged.
+        TestServer server;
+        QVERIFY2(server.start(), qPrintable(server.output()));
+        TestClient staff(server.baseUrl());
+        QCOMPARE(staff.login(QStringLiteral("supervisor"), server.options().demoPassword).status,
+                 201);
+        Gui::KioskSettings settings;
+        settings.idleSeconds = 2;
+        settings.warnSeconds = 2;
+        Kiosk kiosk = startKiosk(QStringLiteral("offline.db"), m_approving->url(), settings,
+                                 QStringLiteral("kiosk"), &server);
+        QVERIFY(kiosk.window);
+        kiosk.terminal->outbox().setBackoff(200, 500);
+        STEP(openSeatMap(kiosk));
+        STEP(holdBestAvailable(kiosk, 1));
+        const QString seat = heldSeats(kiosk).first();
+        QSignalSpy created(&kiosk.terminal->outbox(), &Sync::Outbox::orderCreated);
+
+        server.stop();
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("payButton"))));
+        QCOMPARE(kiosk.window->page(), Page::Paying);
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::Ordering);
+        const QString waiting = child<QLabel>(kiosk.window, QStringLiteral("payingText"))->text();
+        QVERIFY2(!waiting.contains(QStringLiteral("card terminal")), qPrintable(waiting));
+        QTRY_VERIFY_WITH_TIMEOUT(kiosk.window->isIdleWarningShown(), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Attract, kWaitMs);
+
+        QVERIFY2(server.restart(), qPrintable(server.output()));
+        QTRY_COMPARE_WITH_TIMEOUT(created.size(), 1, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(kiosk.terminal->sale().stage(), Stage::Idle, kWaitMs);
+        const QString order = created.first().at(1).value<Sync::OrderInfo>().id.value();
+        const HttpReply read = staff.get(QStringLiteral("/orders/") + order);
+        QCOMPARE(read.json.value(QStringLiteral("status")).toString(), QStringLiteral("CANCELLED"));
+        QVERIFY(read.json.value(QStringLiteral("payments")).toArray().isEmpty());
+        QCOMPARE(kiosk.window->page(), Page::Attract);
     }
 
     void restartAfterCrashGivesTheSeatsBack_data()

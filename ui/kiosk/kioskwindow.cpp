@@ -664,13 +664,7 @@ void KioskWindow::payByCard()
     showMessage({});
     m_payRequested = true;
     m_charged = false;
-    const qint64 cents = sale.order()  ? sale.order()->amountCents
-                         : sale.hold() ? sale.hold()->totalCents
-                                       : -1;
-    m_payingText->setText(
-        cents < 0 ? tr("Please follow the instructions on the card terminal…")
-                  : tr("To pay: %1\n\nPlease follow the instructions on the card terminal…")
-                        .arg(money(cents)));
+    m_payingText->setText(tr("One moment, please…"));
     setPage(Page::Paying);
     if (sale.stage() == Stage::Held)
         sale.checkout({});
@@ -688,6 +682,13 @@ void KioskWindow::handleStage()
     if (m_leaving || !m_payRequested)
         return;
     switch (stage) {
+    case Stage::CardPending:
+        m_payingText->setText(sale.order()
+                                  ? tr("To pay: %1\n\nPlease follow the instructions on the card "
+                                       "terminal…")
+                                        .arg(money(sale.order()->amountCents))
+                                  : tr("Please follow the instructions on the card terminal…"));
+        return;
     case Stage::AwaitingPayment:
         if (!m_charged) {
             m_charged = true;
@@ -760,13 +761,20 @@ Core::Result<> KioskWindow::printTickets(const Sync::OrderInfo &order)
 
 void KioskWindow::giveUp()
 {
-    if (m_page == Page::Paying)
+    const bool ordering = m_services.sale.stage() == Stage::Ordering;
+    if (m_page == Page::Paying && !ordering)
         return; // the card is being charged
     hideIdleWarning();
     m_payRequested = false;
     m_charged = false;
     m_leaving = true;
     m_services.sale.abandon(); // abandoned() -> goToAttract()
+    if (ordering) {
+        // The order waits in the outbox until the server answers, which may take long while
+        // it is unreachable: the sale cancels it when it comes (no card is charged, the
+        // customer having gone), and the kiosk starts over now.
+        goToAttract();
+    }
 }
 
 void KioskWindow::goToAttract()
@@ -805,8 +813,10 @@ void KioskWindow::handleActivity()
 
 void KioskWindow::handleIdle()
 {
-    // Nobody is asked while the card is charged or the tickets come out.
-    if (m_page == Page::Attract || m_page == Page::Paying || m_page == Page::Thanks || m_leaving)
+    // Nobody is asked while the card is charged or the tickets come out; an order that does
+    // not come (the server unreachable) is asked about as any other wait.
+    const bool charging = m_page == Page::Paying && m_services.sale.stage() != Stage::Ordering;
+    if (m_page == Page::Attract || charging || m_page == Page::Thanks || m_leaving)
         return;
     m_warningLeft = std::max(1, m_settings.warnSeconds);
     m_idleText->setText(warningText(m_warningLeft));
