@@ -596,9 +596,11 @@ void KioskWindow::bestAvailable()
     request.count = m_count;
     auto seats = Core::bestAvailable(model.layout(), *m_rows, model.selectableFlags(), request);
     if (!seats || seats->empty()) {
-        showMessage(tr("Sorry, there are no %1 seats together any more. Try fewer seats or tap "
-                       "seats on the map.")
-                        .arg(m_count));
+        showMessage(m_count == 1
+                        ? tr("Sorry, no free seat was found. Tap a seat on the map if you see one.")
+                        : tr("Sorry, there are no %1 seats together any more. Try fewer "
+                             "seats or tap seats on the map.")
+                              .arg(m_count));
         return;
     }
     showMessage({});
