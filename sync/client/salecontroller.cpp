@@ -116,9 +116,11 @@ void SaleController::setStage(Stage stage)
         return;
     qCInfo(lcSale).noquote() << "sale:" << stageName(m_stage) << "->" << stageName(stage);
     m_stage = stage;
-    if (m_abandonPending && !m_requestInFlight &&
-        (stage == Stage::Idle || stage == Stage::Held || stage == Stage::AwaitingPayment)) {
+    if (m_abandonPending && !m_requestInFlight && stage != Stage::Holding &&
+        stage != Stage::Ordering) {
         // The answer abandon() waited for is in: give the seats back once the stage is told.
+        // Once money was recorded (Paying, Completed) abandon() only forgets the request, so
+        // that it cannot give back the next customer's hold.
         QMetaObject::invokeMethod(this, &SaleController::abandon, Qt::QueuedConnection);
     }
     const bool counting = deadlineMs() > 0 && stage != Stage::Completed && stage != Stage::Idle;
