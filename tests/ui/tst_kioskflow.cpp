@@ -708,6 +708,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(message->text().contains(QStringLiteral("Wrong")), kWaitMs);
         QCOMPARE(unlocked.size(), 0);
         QVERIFY(kiosk.window->isPinPadShown());
+        // The refused PIN is gone; the name stays, and the pad types the next PIN.
+        QVERIFY(pin->text().isEmpty());
+        QCOMPARE(name->text(), QStringLiteral("supervisor"));
+        typeOnPad(QStringLiteral("12"));
+        QCOMPARE(pin->text(), QStringLiteral("12"));
         QVERIFY(!kiosk.window->close());
 
         // A clerk's password is no supervisor's PIN either.

@@ -881,6 +881,8 @@ void KioskWindow::unlock(const QString &supervisor, const QString &pin)
             m_pinPad->setBusy(false);
             if (!answer) {
                 const Core::ErrorCode code = answer.error().code;
+                if (code == Core::ErrorCode::BadCredentials)
+                    m_pinPad->clearPin();
                 m_pinPad->setMessage(
                     code == Core::ErrorCode::BadCredentials
                         ? tr("Wrong name or PIN. The kiosk stays locked.")
