@@ -60,7 +60,8 @@ QPushButton[kioskRole="cancel"] { background: #5c1f1f; border-color: #8a2e2e; }
 QPushButton[kioskRole="card"] { text-align: left; padding: 16px 24px; font-size: 24px; }
 QPushButton#attractButton { background: transparent; border: none; font-size: 56px;
                             font-weight: bold; color: white; }
-QListWidget { font-size: 24px; background: #17263d; color: #f4f6fa; border: none; }
+QListWidget { font-size: 24px; background: #17263d; color: #f4f6fa; border: none;
+              padding: 6px 16px; }
 QListWidget::item { padding: 10px; }
 QLineEdit { font-size: 28px; padding: 8px; border-radius: 8px; }
 QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; border: none; }
