@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
 #include <QHostInfo>
@@ -19,6 +20,9 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <QTimer>
+
+#include <memory>
 
 using namespace Boxoffice;
 
@@ -250,15 +254,31 @@ int main(int argc, char *argv[])
         kioskSettings.username = username;
         // Nobody is there to log in again when the server ends the session: the kiosk does.
         Sync::ApiClient &client = (*terminal)->client();
-        QObject::connect(&client, &Sync::ApiClient::sessionExpired, &app, [&client, username] {
+        auto loggingIn = std::make_shared<bool>(false);
+        const auto logInAgain = [&client, loggingIn, username] {
+            if (*loggingIn)
+                return;
+            *loggingIn = true;
             client.login(username, qEnvironmentVariable("BOXOFFICE_PASSWORD"), &client,
-                         [username](Sync::Result<Sync::Session> session) {
+                         [loggingIn, username](Sync::Result<Sync::Session> session) {
+                             *loggingIn = false;
                              if (!session)
                                  QTextStream(stderr)
                                      << "boxoffice: logging in again as " << username
                                      << " failed: " << session.error().message << Qt::endl;
                          });
+        };
+        QObject::connect(&client, &Sync::ApiClient::sessionExpired, &app, logInAgain);
+        // A session ends at a fixed time after login: renew it well before, so that no
+        // customer's hold or order is the request that finds it ended.
+        QTimer renew;
+        renew.setInterval(60'000);
+        QObject::connect(&renew, &QTimer::timeout, &app, [&client, logInAgain] {
+            const qint64 expires = client.session().expiresMs;
+            if (expires > 0 && expires - QDateTime::currentMSecsSinceEpoch() < 30 * 60'000)
+                logInAgain();
         });
+        renew.start();
         Gui::KioskWindow &window = (*terminal)->kiosk(kioskSettings);
         QObject::connect(&window, &Gui::KioskWindow::unlocked, &app, [&app] { app.exit(0); });
         window.showFullScreen();

@@ -116,9 +116,11 @@ void SaleController::setStage(Stage stage)
         return;
     qCInfo(lcSale).noquote() << "sale:" << stageName(m_stage) << "->" << stageName(stage);
     m_stage = stage;
-    if (m_abandonPending && !m_requestInFlight &&
-        (stage == Stage::Idle || stage == Stage::Held || stage == Stage::AwaitingPayment)) {
+    if (m_abandonPending && !m_requestInFlight && stage != Stage::Holding &&
+        stage != Stage::Ordering) {
         // The answer abandon() waited for is in: give the seats back once the stage is told.
+        // Once money was recorded (Paying, Completed) abandon() only forgets the request, so
+        // that it cannot give back the next customer's hold.
         QMetaObject::invokeMethod(this, &SaleController::abandon, Qt::QueuedConnection);
     }
     const bool counting = deadlineMs() > 0 && stage != Stage::Completed && stage != Stage::Idle;
@@ -352,6 +354,16 @@ void SaleController::giveBack()
     m_requestInFlight = true;
     const auto done = [this, expiry](Result<> answer) {
         m_requestInFlight = false;
+        if (!answer && answer.error().code == ErrorCode::Conflict && m_order) {
+            // The card payment reached the server before the cancel (an acquirer whose answer
+            // was lost, say): the customer has paid, so the sale goes on to its tickets and
+            // completed() follows instead of abandoned().
+            qCWarning(lcSale).noquote()
+                << "order" << m_order->id.value() << "was paid before it could be cancelled";
+            setStage(Stage::Paying);
+            pollOrder();
+            return;
+        }
         handleGivenBack(answer, expiry);
         resetToIdle();
         emit abandoned();
@@ -397,8 +409,17 @@ void SaleController::abandonSavedSale()
     const qint64 expiry = hold.value(QStringLiteral("expiryMs")).toInteger();
     qCInfo(lcSale).noquote() << "giving back the sale left by the last run: hold" << holdId.value()
                              << "order" << orderId.value();
-    const auto done = [this, expiry](Result<> answer) {
-        handleGivenBack(answer, expiry);
+    const auto done = [this, expiry, orderId](Result<> answer) {
+        if (!answer && answer.error().code == ErrorCode::Conflict) {
+            // Paid before the crash: the customer is gone, and maybe without the tickets.
+            qCCritical(lcSale).noquote()
+                << QStringLiteral("order %1 of the last run was paid (%2): if its tickets did "
+                                  "not come out, the box office can print them")
+                       .arg(orderId.value(),
+                            answer.error().details.value(QStringLiteral("status")).toString());
+        } else {
+            handleGivenBack(answer, expiry);
+        }
         if (auto cleared = m_cache.clearSale(); !cleared)
             qCWarning(lcSale).noquote()
                 << "could not clear the saved sale:" << cleared.error().message;

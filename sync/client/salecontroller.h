@@ -83,11 +83,14 @@ public:
     // and the sale returns to Idle; abandoned() follows the server's answer. While the hold
     // or the order is on its way, this happens as soon as it arrives. While a card charge is
     // pending the order is cancelled too: a charge approved after that is refunded by the
-    // server, never sold. Ignored once money was recorded (Paying, Completed).
+    // server, never sold. Ignored once money was recorded (Paying, Completed). When the
+    // server finds the order paid already (CONFLICT), the sale goes on as paid: Paying, then
+    // completed() with the tickets, and no abandoned().
     void abandon();
     // Gives back the seats of a sale saved by an earlier run without resuming it (a kiosk
     // that restarts after a crash has lost its customer): cancels the saved order or
-    // releases the saved hold, then forgets the sale. abandoned() follows; nothing happens
+    // releases the saved hold, then forgets the sale; an order the server finds paid stays
+    // paid and is logged for the box office. abandoned() follows; nothing happens
     // (and nothing is emitted) when no sale was saved.
     void abandonSavedSale();
 

@@ -8,7 +8,9 @@
 #include "terminal.h"
 #include "testserver.h"
 
+#include "ui/kiosk/kioskinputguard.h"
 #include "ui/kiosk/kioskwindow.h"
+#include "ui/seatmap/seatmaplegend.h"
 #include "ui/seatmap/seatmapview.h"
 
 #include <QApplication>
@@ -17,9 +19,13 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QPointingDevice>
 #include <QProcess>
 #include <QPushButton>
@@ -247,6 +253,11 @@ private slots:
                                                                 .arg(button->objectName())
                                                                 .arg(button->height())));
         }
+        // The prices are on screen, not in tooltips a finger cannot summon.
+        auto *legend = child<Gui::SeatMapLegend>(kiosk.window, QStringLiteral("seatLegend"));
+        QVERIFY(legend && legend->isVisible());
+        QVERIFY2(legend->itemTexts().join(u'|').contains(QStringLiteral("EUR")),
+                 qPrintable(legend->itemTexts().join(u'|')));
         STEP(holdBestAvailable(kiosk, 2));
         const QStringList seats = heldSeats(kiosk);
         QCOMPARE(seats.size(), 2);
@@ -262,6 +273,10 @@ private slots:
         QSignalSpy saved(kiosk.window, &Gui::KioskWindow::ticketsSaved);
         STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("payButton"))));
         QCOMPARE(kiosk.window->page(), Page::Paying);
+        // The card terminal is named once the charge is started, with the amount.
+        auto *paying = child<QLabel>(kiosk.window, QStringLiteral("payingText"));
+        QTRY_VERIFY2_WITH_TIMEOUT(paying->text().contains(total.section(QLatin1Char(' '), 1)),
+                                  qPrintable(paying->text()), kWaitMs);
         // No way back while the card is charged.
         QVERIFY(!child<QPushButton>(kiosk.window, QStringLiteral("cancelSummary"))->isVisible());
         QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Thanks, kWaitMs);
@@ -361,6 +376,45 @@ private slots:
         QCOMPARE(seatStatus(seats.first()), QStringLiteral("AVAILABLE"));
     }
 
+    void cancelAfterTheCardWasChargedPrintsTheTickets()
+    {
+        // The order is placed and the card charged, but the kiosk never heard of the charge
+        // (the acquirer's answer was lost): a cancel now finds the order paid, and the
+        // customer gets the tickets they paid for instead of the attract screen.
+        Gui::KioskSettings settings;
+        settings.thanksSeconds = 600;
+        Kiosk kiosk = startKiosk(QStringLiteral("late.db"), m_approving->url(), settings);
+        QVERIFY(kiosk.window);
+        QSignalSpy saved(kiosk.window, &Gui::KioskWindow::ticketsSaved);
+        QSignalSpy abandoned(&kiosk.terminal->sale(), &Sync::SaleController::abandoned);
+        STEP(openSeatMap(kiosk));
+        STEP(holdBestAvailable(kiosk, 1));
+        kiosk.terminal->sale().checkout({});
+        QTRY_COMPARE_WITH_TIMEOUT(kiosk.terminal->sale().stage(), Stage::AwaitingPayment, kWaitMs);
+        const Sync::OrderInfo order = *kiosk.terminal->sale().order();
+
+        QNetworkAccessManager network;
+        QNetworkRequest request(m_approving->url().resolved(QUrl(QStringLiteral("/charges"))));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        const QJsonObject charge{{QStringLiteral("orderId"), order.id.value()},
+                                 {QStringLiteral("amountCents"), order.amountCents},
+                                 {QStringLiteral("currency"), order.currency}};
+        std::unique_ptr<QNetworkReply> reply(
+            network.post(request, QJsonDocument(charge).toJson(QJsonDocument::Compact)));
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), kWaitMs);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 202);
+        QTRY_COMPARE_WITH_TIMEOUT(orderStatus(order.id.value()), QStringLiteral("TICKETED"),
+                                  kWaitMs);
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::AwaitingPayment);
+
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("cancelSummary"))));
+        QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Thanks, kWaitMs);
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::Completed);
+        QCOMPARE(saved.size(), 1);
+        QCOMPARE(abandoned.size(), 0);
+        QCOMPARE(orderStatus(order.id.value()), QStringLiteral("TICKETED"));
+    }
+
     void cancelWhileTheHoldIsOnItsWay()
     {
         Kiosk kiosk = startKiosk(QStringLiteral("early.db"), m_approving->url());
@@ -457,6 +511,47 @@ private slots:
             QCOMPARE(seatStatus(seat), QStringLiteral("AVAILABLE"));
     }
 
+    void inactivityWhileTheOrderCannotBePlaced()
+    {
+        // The server goes away as the customer taps Pay: the order waits in the outbox. The
+        // kiosk does not promise a card terminal that never asks; without a touch it starts
+        // over, and once the server is back the order is cancelled, no card charged.
+        TestServer server;
+        QVERIFY2(server.start(), qPrintable(server.output()));
+        TestClient staff(server.baseUrl());
+        QCOMPARE(staff.login(QStringLiteral("supervisor"), server.options().demoPassword).status,
+                 201);
+        Gui::KioskSettings settings;
+        settings.idleSeconds = 2;
+        settings.warnSeconds = 2;
+        Kiosk kiosk = startKiosk(QStringLiteral("offline.db"), m_approving->url(), settings,
+                                 QStringLiteral("kiosk"), &server);
+        QVERIFY(kiosk.window);
+        kiosk.terminal->outbox().setBackoff(200, 500);
+        STEP(openSeatMap(kiosk));
+        STEP(holdBestAvailable(kiosk, 1));
+        const QString seat = heldSeats(kiosk).first();
+        QSignalSpy created(&kiosk.terminal->outbox(), &Sync::Outbox::orderCreated);
+
+        server.stop();
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("payButton"))));
+        QCOMPARE(kiosk.window->page(), Page::Paying);
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::Ordering);
+        const QString waiting = child<QLabel>(kiosk.window, QStringLiteral("payingText"))->text();
+        QVERIFY2(!waiting.contains(QStringLiteral("card terminal")), qPrintable(waiting));
+        QTRY_VERIFY_WITH_TIMEOUT(kiosk.window->isIdleWarningShown(), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Attract, kWaitMs);
+
+        QVERIFY2(server.restart(), qPrintable(server.output()));
+        QTRY_COMPARE_WITH_TIMEOUT(created.size(), 1, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(kiosk.terminal->sale().stage(), Stage::Idle, kWaitMs);
+        const QString order = created.first().at(1).value<Sync::OrderInfo>().id.value();
+        const HttpReply read = staff.get(QStringLiteral("/orders/") + order);
+        QCOMPARE(read.json.value(QStringLiteral("status")).toString(), QStringLiteral("CANCELLED"));
+        QVERIFY(read.json.value(QStringLiteral("payments")).toArray().isEmpty());
+        QCOMPARE(kiosk.window->page(), Page::Attract);
+    }
+
     void restartAfterCrashGivesTheSeatsBack_data()
     {
         QTest::addColumn<bool>("withOrder");
@@ -495,6 +590,33 @@ private slots:
         QTRY_VERIFY(!again.terminal->sale().savedSaleShow());
         if (withOrder)
             QCOMPARE(orderStatus(order), QStringLiteral("CANCELLED"));
+    }
+
+    void restartAfterCrashKeepsAPaidOrder()
+    {
+        // The power went on the thank-you page: the order is paid and ticketed, and the next
+        // start must neither cancel it nor tell the next customer about it.
+        QString order;
+        {
+            Gui::KioskSettings settings;
+            settings.thanksSeconds = 600;
+            Kiosk kiosk = startKiosk(QStringLiteral("paidcrash.db"), m_approving->url(), settings);
+            QVERIFY(kiosk.window);
+            STEP(openSeatMap(kiosk));
+            STEP(holdBestAvailable(kiosk, 1));
+            STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("payButton"))));
+            QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Thanks, kWaitMs);
+            order = kiosk.terminal->sale().order()->id.value();
+            QVERIFY(kiosk.terminal->sale().savedSaleShow());
+        }
+        Kiosk again = startKiosk(QStringLiteral("paidcrash.db"), m_approving->url());
+        QVERIFY(again.window);
+        QSignalSpy abandoned(&again.terminal->sale(), &Sync::SaleController::abandoned);
+        QTRY_COMPARE_WITH_TIMEOUT(abandoned.size(), 1, kWaitMs);
+        QVERIFY(!again.terminal->sale().savedSaleShow());
+        QCOMPARE(again.window->page(), Page::Attract);
+        QVERIFY2(again.window->message().isEmpty(), qPrintable(again.window->message()));
+        QCOMPARE(orderStatus(order), QStringLiteral("TICKETED"));
     }
 
     void noWayOutForThePublic()
@@ -586,6 +708,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(message->text().contains(QStringLiteral("Wrong")), kWaitMs);
         QCOMPARE(unlocked.size(), 0);
         QVERIFY(kiosk.window->isPinPadShown());
+        // The refused PIN is gone; the name stays, and the pad types the next PIN.
+        QVERIFY(pin->text().isEmpty());
+        QCOMPARE(name->text(), QStringLiteral("supervisor"));
+        typeOnPad(QStringLiteral("12"));
+        QCOMPARE(pin->text(), QStringLiteral("12"));
         QVERIFY(!kiosk.window->close());
 
         // A clerk's password is no supervisor's PIN either.
@@ -603,6 +730,35 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(unlocked.size(), 1, kWaitMs);
         QCOMPARE(unlocked.first().first().toString(), QStringLiteral("supervisor"));
         QVERIFY(kiosk.window->close()); // unlocked: the window may go now
+    }
+
+    void supervisorPinUnlocksOnTheThankYouPage()
+    {
+        // The sale is complete (the stage stays Completed while the page is shown): there is
+        // nothing to give back, and the kiosk still ends.
+        Gui::KioskSettings settings;
+        settings.thanksSeconds = 600;
+        Kiosk kiosk = startKiosk(QStringLiteral("pinthanks.db"), m_approving->url(), settings);
+        QVERIFY(kiosk.window);
+        QSignalSpy unlocked(kiosk.window, &Gui::KioskWindow::unlocked);
+        STEP(openSeatMap(kiosk));
+        STEP(holdBestAvailable(kiosk, 1));
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("payButton"))));
+        QTRY_COMPARE_WITH_TIMEOUT(kiosk.window->page(), Page::Thanks, kWaitMs);
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::Completed);
+        const QString order = kiosk.terminal->sale().order()->id.value();
+
+        for (int i = 0; i < Gui::KioskInputGuard::kTapsToExit; ++i)
+            QTest::mouseClick(kiosk.window, Qt::LeftButton, {}, QPoint(12, 12));
+        QVERIFY(kiosk.window->isPinPadShown());
+        child<QLineEdit>(kiosk.window, QStringLiteral("pinName"))
+            ->setText(QStringLiteral("supervisor"));
+        child<QLineEdit>(kiosk.window, QStringLiteral("pinCode"))
+            ->setText(m_server->options().demoPin);
+        STEP(tap(child<QPushButton>(kiosk.window, QStringLiteral("pinUnlock"))));
+        QTRY_COMPARE_WITH_TIMEOUT(unlocked.size(), 1, kWaitMs);
+        QCOMPARE(kiosk.terminal->sale().stage(), Stage::Idle);
+        QCOMPARE(orderStatus(order), QStringLiteral("TICKETED"));
     }
 
     void seatCountIsCapped()

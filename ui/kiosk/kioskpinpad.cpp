@@ -124,6 +124,13 @@ void KioskPinPad::reset()
     m_name->setFocus();
 }
 
+void KioskPinPad::clearPin()
+{
+    m_pin->clear();
+    m_active = m_pin;
+    m_pin->setFocus();
+}
+
 void KioskPinPad::setMessage(const QString &text, bool warning)
 {
     m_message->setText(text);

@@ -20,6 +20,8 @@ public:
 
     // Empties both fields and the message and puts the cursor in the name.
     void reset();
+    // Empties the PIN (a refused one is typed again from the start) and types into it next.
+    void clearPin();
     // A line under the fields: why the unlock failed, or that it is being checked.
     void setMessage(const QString &text, bool warning);
     void setBusy(bool busy);

@@ -1,6 +1,5 @@
 #include "ui/kiosk/kioskwindow.h"
 
-#include "core/common/money.h"
 #include "core/seatmap/bestavailable.h"
 #include "core/seatmap/seatmapmodel.h"
 #include "sync/client/apiclient.h"
@@ -11,6 +10,7 @@
 #include "ui/kiosk/kioskpinpad.h"
 #include "ui/printing/ticketprinter.h"
 #include "ui/sale/ticketassembly.h"
+#include "ui/seatmap/seatmaplegend.h"
 #include "ui/seatmap/seatmapview.h"
 
 #include <QApplication>
@@ -43,6 +43,7 @@ constexpr int kButtonHeight = 72;
 const char kStyle[] = R"(
 Boxoffice--Gui--KioskWindow { background: #0f1b2d; }
 QLabel { color: #f4f6fa; font-size: 22px; }
+Boxoffice--Gui--SeatMapLegend { color: #f4f6fa; font-size: 18px; }
 QLabel[kioskHeading="true"] { font-size: 34px; font-weight: bold; }
 QLabel#kioskMessage { background: #fde0c5; color: #4a2200; font-size: 24px; padding: 14px;
                       border-bottom: 3px solid #b35806; }
@@ -59,7 +60,8 @@ QPushButton[kioskRole="cancel"] { background: #5c1f1f; border-color: #8a2e2e; }
 QPushButton[kioskRole="card"] { text-align: left; padding: 16px 24px; font-size: 24px; }
 QPushButton#attractButton { background: transparent; border: none; font-size: 56px;
                             font-weight: bold; color: white; }
-QListWidget { font-size: 24px; background: #17263d; color: #f4f6fa; border: none; }
+QListWidget { font-size: 24px; background: #17263d; color: #f4f6fa; border: none;
+              padding: 6px 16px; }
 QListWidget::item { padding: 10px; }
 QLineEdit { font-size: 28px; padding: 8px; border-radius: 8px; }
 QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; border: none; }
@@ -215,7 +217,12 @@ KioskWindow::KioskWindow(KioskServices services, KioskSettings settings, QWidget
         showMessage(tr("Your time ran out and the seats were released."));
     });
     connect(&sale, &Sync::SaleController::problem, this, [this](const QString &text) {
-        // While the card is charged the stage tells what happened, in the customer's words.
+        // While the card is charged the stage tells what happened, in the customer's words;
+        // on the attract screen nobody is there to read it (a sale a crash left, say).
+        if (m_page == Page::Attract) {
+            qCWarning(lcKiosk).noquote() << text;
+            return;
+        }
         if (!m_leaving && !m_declined && m_page != Page::Paying)
             showMessage(text);
     });
@@ -340,10 +347,19 @@ void KioskWindow::buildSeatsPage()
     m_map->setObjectName(QStringLiteral("seatMap"));
     m_map->setTouchNavigation(true);
     m_map->setContextMenuPolicy(Qt::NoContextMenu);
-    body->addWidget(m_map, 1);
+    // The prices and what the colours mean, in view: a touch screen has no tooltips.
+    auto *mapColumn = new QVBoxLayout;
+    mapColumn->setSpacing(8);
+    mapColumn->addWidget(m_map, 1);
+    auto *legend = new SeatMapLegend(&m_services.model, page);
+    legend->setObjectName(QStringLiteral("seatLegend"));
+    mapColumn->addWidget(legend);
+    body->addLayout(mapColumn, 1);
 
     auto *side = new QVBoxLayout;
     side->setSpacing(12);
+    // Its own heading, or the public takes these for the seat count's - and +.
+    side->addWidget(new QLabel(tr("Zoom the map"), page));
     auto *zoom = new QHBoxLayout;
     auto *zoomOut = touchButton(QStringLiteral("−"), QStringLiteral("zoomOut"), page);
     auto *zoomIn = touchButton(QStringLiteral("+"), QStringLiteral("zoomIn"), page);
@@ -581,9 +597,11 @@ void KioskWindow::bestAvailable()
     request.count = m_count;
     auto seats = Core::bestAvailable(model.layout(), *m_rows, model.selectableFlags(), request);
     if (!seats || seats->empty()) {
-        showMessage(tr("Sorry, there are no %1 seats together any more. Try fewer seats or tap "
-                       "seats on the map.")
-                        .arg(m_count));
+        showMessage(m_count == 1
+                        ? tr("Sorry, no free seat was found. Tap a seat on the map if you see one.")
+                        : tr("Sorry, there are no %1 seats together any more. Try fewer "
+                             "seats or tap seats on the map.")
+                              .arg(m_count));
         return;
     }
     showMessage({});
@@ -649,7 +667,7 @@ void KioskWindow::payByCard()
     showMessage({});
     m_payRequested = true;
     m_charged = false;
-    m_payingText->setText(tr("Please follow the instructions on the card terminal…"));
+    m_payingText->setText(tr("One moment, please…"));
     setPage(Page::Paying);
     if (sale.stage() == Stage::Held)
         sale.checkout({});
@@ -667,6 +685,13 @@ void KioskWindow::handleStage()
     if (m_leaving || !m_payRequested)
         return;
     switch (stage) {
+    case Stage::CardPending:
+        m_payingText->setText(sale.order()
+                                  ? tr("To pay: %1\n\nPlease follow the instructions on the card "
+                                       "terminal…")
+                                        .arg(money(sale.order()->amountCents))
+                                  : tr("Please follow the instructions on the card terminal…"));
+        return;
     case Stage::AwaitingPayment:
         if (!m_charged) {
             m_charged = true;
@@ -739,17 +764,28 @@ Core::Result<> KioskWindow::printTickets(const Sync::OrderInfo &order)
 
 void KioskWindow::giveUp()
 {
-    if (m_page == Page::Paying)
+    const bool ordering = m_services.sale.stage() == Stage::Ordering;
+    if (m_page == Page::Paying && !ordering)
         return; // the card is being charged
     hideIdleWarning();
     m_payRequested = false;
     m_charged = false;
     m_leaving = true;
     m_services.sale.abandon(); // abandoned() -> goToAttract()
+    if (ordering) {
+        // The order waits in the outbox until the server answers, which may take long while
+        // it is unreachable: the sale cancels it when it comes (no card is charged, the
+        // customer having gone), and the kiosk starts over now.
+        goToAttract();
+    }
 }
 
 void KioskWindow::goToAttract()
 {
+    if (m_unlocked) {
+        emit unlocked(m_unlockedBy);
+        return;
+    }
     m_leaving = false;
     m_declined = false;
     m_payRequested = false;
@@ -780,8 +816,10 @@ void KioskWindow::handleActivity()
 
 void KioskWindow::handleIdle()
 {
-    // Nobody is asked while the card is charged or the tickets come out.
-    if (m_page == Page::Attract || m_page == Page::Paying || m_page == Page::Thanks || m_leaving)
+    // Nobody is asked while the card is charged or the tickets come out; an order that does
+    // not come (the server unreachable) is asked about as any other wait.
+    const bool charging = m_page == Page::Paying && m_services.sale.stage() != Stage::Ordering;
+    if (m_page == Page::Attract || charging || m_page == Page::Thanks || m_leaving)
         return;
     m_warningLeft = std::max(1, m_settings.warnSeconds);
     m_idleText->setText(warningText(m_warningLeft));
@@ -844,6 +882,8 @@ void KioskWindow::unlock(const QString &supervisor, const QString &pin)
             m_pinPad->setBusy(false);
             if (!answer) {
                 const Core::ErrorCode code = answer.error().code;
+                if (code == Core::ErrorCode::BadCredentials)
+                    m_pinPad->clearPin();
                 m_pinPad->setMessage(
                     code == Core::ErrorCode::BadCredentials
                         ? tr("Wrong name or PIN. The kiosk stays locked.")
@@ -861,7 +901,11 @@ void KioskWindow::unlock(const QString &supervisor, const QString &pin)
             if (m_guard)
                 m_guard->allowClose(true);
             m_pinPad->setMessage(tr("Unlocked by %1.").arg(answer->supervisor), false);
-            // An open sale goes back first; abandoned() then says unlocked().
+            // A finished sale has nothing to give back (abandon() ignores it and would never
+            // answer); an open one goes back first and abandoned() then says unlocked(). One
+            // whose money is being recorded ends on the thank-you page, which says it then.
+            if (m_services.sale.stage() == Stage::Completed)
+                m_services.sale.finish();
             m_leaving = true;
             m_services.sale.abandon();
         });
@@ -892,26 +936,12 @@ void KioskWindow::placeOverlays()
 
 QString KioskWindow::money(qint64 cents) const
 {
-    const QString currency = m_services.model.currency().isEmpty() ? m_detail.summary.currency
-                                                                   : m_services.model.currency();
-    auto amount = Core::Money::fromMinor(cents, currency);
-    return amount ? amount->toString() : QString::number(cents);
+    return saleMoney(m_services.model, m_detail, cents);
 }
 
 QString KioskWindow::seatLine(int index) const
 {
-    const Core::VenueLayout &layout = m_services.model.layout();
-    const Core::LayoutSeat &seat = layout.seats()[std::size_t(index)];
-    const QString category = layout.categories()[seat.category].id;
-    QString tier = layout.categories()[seat.category].name;
-    for (const Sync::PriceTierInfo &info : m_detail.tiers) {
-        if (info.category == category)
-            tier = info.name;
-    }
-    return tr("%1 · Row %2 · Seat %3 · %4 · %5")
-        .arg(layout.sections()[seat.section].name, seat.row)
-        .arg(seat.number)
-        .arg(tier, money(m_services.model.priceCents(index)));
+    return saleSeatLine(m_services.model, m_detail, index);
 }
 
 } // namespace Boxoffice::Gui

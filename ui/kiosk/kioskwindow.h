@@ -65,8 +65,11 @@ struct KioskSettings
 // Every page but Paying (the card is being charged) has a Cancel button that gives the seats
 // back at once (SaleController::abandon) and returns to Attract. A declined card gives them
 // back too. After idleSeconds without a touch an overlay asks "Still there?" and counts down
-// warnSeconds; at 0 the sale is given up and the kiosk shows Attract. A sale left by a crash
-// is given back at start().
+// warnSeconds; at 0 the sale is given up and the kiosk shows Attract. That happens on the
+// Paying page too while the order has not been placed (the server unreachable): the order is
+// cancelled when it arrives and no card is charged. A sale left by a crash is given back at
+// start(); a paid one is left alone and logged. Problems that arrive while Attract shows go
+// to the log, not to the next customer.
 //
 // There is no way out for the public (KioskInputGuard): closing, Escape, Alt+F4, Ctrl+Q and
 // Ctrl+W do nothing. Five taps in the top-left corner open the supervisor's PIN pad; the

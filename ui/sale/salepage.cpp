@@ -3,6 +3,7 @@
 #include "core/common/money.h"
 #include "core/seatmap/bestavailable.h"
 #include "core/seatmap/seatmapmodel.h"
+#include "ui/sale/ticketassembly.h"
 #include "ui/seatmap/seatmaplegend.h"
 #include "ui/seatmap/seatmapview.h"
 
@@ -503,26 +504,12 @@ void SalePage::refreshChange()
 
 QString SalePage::money(qint64 cents) const
 {
-    const QString currency =
-        m_model.currency().isEmpty() ? m_detail.summary.currency : m_model.currency();
-    auto amount = Core::Money::fromMinor(cents, currency);
-    return amount ? amount->toString() : QString::number(cents);
+    return saleMoney(m_model, m_detail, cents);
 }
 
 QString SalePage::seatLine(int index) const
 {
-    const Core::VenueLayout &layout = m_model.layout();
-    const Core::LayoutSeat &seat = layout.seats()[std::size_t(index)];
-    const QString category = layout.categories()[seat.category].id;
-    QString tier = layout.categories()[seat.category].name;
-    for (const Sync::PriceTierInfo &info : m_detail.tiers) {
-        if (info.category == category)
-            tier = info.name;
-    }
-    return tr("%1 · Row %2 · Seat %3 · %4 · %5")
-        .arg(layout.sections()[seat.section].name, seat.row)
-        .arg(seat.number)
-        .arg(tier, money(m_model.priceCents(index)));
+    return saleSeatLine(m_model, m_detail, index);
 }
 
 void SalePage::refreshCart()

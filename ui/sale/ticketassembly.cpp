@@ -1,5 +1,7 @@
 #include "ui/sale/ticketassembly.h"
 
+#include "core/common/money.h"
+#include "core/seatmap/seatmapmodel.h"
 #include "core/venue/venuelayout.h"
 
 #include <QCoreApplication>
@@ -109,6 +111,29 @@ PrintableReceipt printableReceipt(const Sync::OrderInfo &order, const Sync::Show
             receipt.cardReference = payment.id.value();
     }
     return receipt;
+}
+
+QString saleMoney(const Core::SeatMapModel &model, const Sync::ShowDetail &show, qint64 cents)
+{
+    const QString currency = model.currency().isEmpty() ? show.summary.currency : model.currency();
+    auto amount = Core::Money::fromMinor(cents, currency);
+    return amount ? amount->toString() : QString::number(cents);
+}
+
+QString saleSeatLine(const Core::SeatMapModel &model, const Sync::ShowDetail &show, int seat)
+{
+    const Core::VenueLayout &layout = model.layout();
+    const Core::LayoutSeat &place = layout.seats()[std::size_t(seat)];
+    const QString category = layout.categories()[place.category].id;
+    QString tier = layout.categories()[place.category].name;
+    for (const Sync::PriceTierInfo &info : show.tiers) {
+        if (info.category == category)
+            tier = info.name;
+    }
+    return tr("%1 · Row %2 · Seat %3 · %4 · %5")
+        .arg(layout.sections()[place.section].name, place.row)
+        .arg(place.number)
+        .arg(tier, saleMoney(model, show, model.priceCents(seat)));
 }
 
 } // namespace Boxoffice::Gui

@@ -4,8 +4,9 @@
 #include "ui/printing/ticketdocument.h"
 
 namespace Boxoffice::Core {
+class SeatMapModel;
 class VenueLayout;
-}
+} // namespace Boxoffice::Core
 
 namespace Boxoffice::Gui {
 
@@ -21,5 +22,14 @@ namespace Boxoffice::Gui {
                                                 const Sync::ShowDetail &show,
                                                 const Core::VenueLayout &layout,
                                                 const QString &clerk, const QString &terminal);
+
+// An amount in the loaded show's currency (the show detail's while the model has none yet).
+[[nodiscard]] QString saleMoney(const Core::SeatMapModel &model, const Sync::ShowDetail &show,
+                                qint64 cents);
+// One seat of a sale as the customer reads it on screen: "Stalls · Row A · Seat 10 · Premium ·
+// 95.00 EUR", the tier named as the show's price list names the seat's category. `seat` is an
+// index into the model's layout.
+[[nodiscard]] QString saleSeatLine(const Core::SeatMapModel &model, const Sync::ShowDetail &show,
+                                   int seat);
 
 } // namespace Boxoffice::Gui
