@@ -196,14 +196,7 @@ public:
 
     Result<QSqlQuery *> exec(const QString &sql, const QVariantList &values)
     {
-        auto query = m_connection.prepare(sql);
-        if (!query)
-            return query;
-        for (int i = 0; i < values.size(); ++i)
-            (*query)->bindValue(i, values[i]);
-        if (auto ok = Connection::run(**query); !ok)
-            return std::unexpected(ok.error());
-        return query;
+        return m_connection.query(sql, values);
     }
     // Runs an UPDATE/INSERT/DELETE and returns the number of rows it changed.
     Result<int> change(const QString &sql, const QVariantList &values)

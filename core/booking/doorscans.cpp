@@ -8,33 +8,17 @@
 
 namespace Boxoffice::Core {
 
-namespace {
-
-Result<QSqlQuery *> run(Connection &connection, const QString &sql, const QVariantList &values)
-{
-    auto query = connection.prepare(sql);
-    if (!query)
-        return query;
-    for (int i = 0; i < values.size(); ++i)
-        (*query)->bindValue(i, values[i]);
-    if (auto ok = Connection::run(**query); !ok)
-        return std::unexpected(ok.error());
-    return query;
-}
-
-} // namespace
-
 Result<TicketChanges> ticketChangesSince(Connection &connection, const ShowId &show,
                                          std::optional<qint64> sinceMs)
 {
     // Without `since` every row qualifies: the bounds then include everything.
     const qint64 since = sinceMs.value_or(std::numeric_limits<qint64>::min());
     TicketChanges changes;
-    auto revoked = run(connection,
-                       QStringLiteral("SELECT ticket_code, revoked_at, revoked_reason"
-                                      " FROM issued_ticket WHERE show_id = ? AND status = 3"
-                                      " AND revoked_at >= ? ORDER BY revoked_at, ticket_code"),
-                       {show.value(), since});
+    auto revoked =
+        connection.query(QStringLiteral("SELECT ticket_code, revoked_at, revoked_reason"
+                                        " FROM issued_ticket WHERE show_id = ? AND status = 3"
+                                        " AND revoked_at >= ? ORDER BY revoked_at, ticket_code"),
+                         {show.value(), since});
     if (!revoked)
         return std::unexpected(revoked.error());
     while ((*revoked)->next())
@@ -43,14 +27,14 @@ Result<TicketChanges> ticketChangesSince(Connection &connection, const ShowId &s
                                              (*revoked)->value(2).toString()});
     (*revoked)->finish();
 
-    auto used = run(connection,
-                    QStringLiteral("SELECT t.ticket_code, t.used_at, t.used_door"
-                                   " FROM issued_ticket t WHERE t.show_id = ? AND t.status = 2"
-                                   " AND (t.used_at >= ? OR t.ticket_code IN (SELECT s.ticket_code"
-                                   " FROM ticket_scan s WHERE s.show_id = ? AND s.offline = 1"
-                                   " AND s.result = 'VALID' AND s.uploaded_at >= ?))"
-                                   " ORDER BY t.used_at, t.ticket_code"),
-                    {show.value(), since, show.value(), since});
+    auto used = connection.query(
+        QStringLiteral("SELECT t.ticket_code, t.used_at, t.used_door"
+                       " FROM issued_ticket t WHERE t.show_id = ? AND t.status = 2"
+                       " AND (t.used_at >= ? OR t.ticket_code IN (SELECT s.ticket_code"
+                       " FROM ticket_scan s WHERE s.show_id = ? AND s.offline = 1"
+                       " AND s.result = 'VALID' AND s.uploaded_at >= ?))"
+                       " ORDER BY t.used_at, t.ticket_code"),
+        {show.value(), since, show.value(), since});
     if (!used)
         return std::unexpected(used.error());
     while ((*used)->next())
@@ -63,15 +47,15 @@ Result<TicketChanges> ticketChangesSince(Connection &connection, const ShowId &s
 
 Result<QList<ScanRecord>> findScans(Connection &connection, const ScanFilter &filter)
 {
-    auto query = run(connection,
-                     QStringLiteral("SELECT s.scan_id, s.ticket_code, s.show_id, s.door,"
-                                    " s.terminal, COALESCE(u.username, s.user_id), s.scanned_at,"
-                                    " s.uploaded_at, s.result, s.offline, s.flagged"
-                                    " FROM ticket_scan s LEFT JOIN app_user u"
-                                    " ON u.user_id = s.user_id WHERE s.show_id = ?"
-                                    " AND (s.flagged = 1 OR ? = 0)"
-                                    " ORDER BY s.scanned_at DESC, s.scan_id DESC LIMIT ?"),
-                     {filter.show.value(), filter.flaggedOnly ? 1 : 0, filter.limit});
+    auto query = connection.query(
+        QStringLiteral("SELECT s.scan_id, s.ticket_code, s.show_id, s.door,"
+                       " s.terminal, COALESCE(u.username, s.user_id), s.scanned_at,"
+                       " s.uploaded_at, s.result, s.offline, s.flagged"
+                       " FROM ticket_scan s LEFT JOIN app_user u"
+                       " ON u.user_id = s.user_id WHERE s.show_id = ?"
+                       " AND (s.flagged = 1 OR ? = 0)"
+                       " ORDER BY s.scanned_at DESC, s.scan_id DESC LIMIT ?"),
+        {filter.show.value(), filter.flaggedOnly ? 1 : 0, filter.limit});
     if (!query)
         return std::unexpected(query.error());
     QList<ScanRecord> scans;

@@ -18,19 +18,6 @@ const QString kOpen = QStringLiteral("OPEN");
 const QString kClosed = QStringLiteral("CLOSED");
 constexpr qint64 kDayMs = 24LL * 3600 * 1000;
 
-// A prepared statement with its values bound and run.
-Result<QSqlQuery *> run(Connection &connection, const QString &sql, const QVariantList &values)
-{
-    auto query = connection.prepare(sql);
-    if (!query)
-        return query;
-    for (int i = 0; i < values.size(); ++i)
-        (*query)->bindValue(i, values[i]);
-    if (auto ok = Connection::run(**query); !ok)
-        return std::unexpected(ok.error());
-    return query;
-}
-
 const QString kShiftColumns =
     QStringLiteral("SELECT s.shift_id, s.user_id, u.username, s.terminal, s.status,"
                    " s.float_cents, s.opened_at, s.closed_at, s.counted_cents"
@@ -55,7 +42,7 @@ Shift shiftFrom(const QSqlQuery &q)
 Result<std::optional<Shift>> readShift(Connection &connection, const QString &shiftId)
 {
     auto query =
-        run(connection, kShiftColumns + QStringLiteral(" WHERE s.shift_id = ?"), {shiftId});
+        connection.query(kShiftColumns + QStringLiteral(" WHERE s.shift_id = ?"), {shiftId});
     if (!query)
         return std::unexpected(query.error());
     std::optional<Shift> shift;
@@ -81,15 +68,15 @@ Result<ShiftFigures> figuresOf(Connection &connection, const Shift &shift)
     figures.floatCents = shift.floatCents;
     // A payment on an order that also holds an EXCHANGE credit is the top-up of an exchange,
     // not a sale of its own.
-    auto sales = run(connection,
-                     QStringLiteral("SELECT p.method, p.amount_cents, COALESCE(h.seat_count, 0),"
-                                    " (SELECT COUNT(*) FROM payment x WHERE x.order_id = p.order_id"
-                                    " AND x.method = 'EXCHANGE')"
-                                    " FROM payment p JOIN ticket_order o ON o.order_id = p.order_id"
-                                    " LEFT JOIN seat_hold h ON h.hold_id = o.hold_id"
-                                    " WHERE p.shift_id = ? AND p.status = 'APPLIED'"
-                                    " AND p.method IN ('CASH', 'CARD')"),
-                     {shift.id});
+    auto sales = connection.query(
+        QStringLiteral("SELECT p.method, p.amount_cents, COALESCE(h.seat_count, 0),"
+                       " (SELECT COUNT(*) FROM payment x WHERE x.order_id = p.order_id"
+                       " AND x.method = 'EXCHANGE')"
+                       " FROM payment p JOIN ticket_order o ON o.order_id = p.order_id"
+                       " LEFT JOIN seat_hold h ON h.hold_id = o.hold_id"
+                       " WHERE p.shift_id = ? AND p.status = 'APPLIED'"
+                       " AND p.method IN ('CASH', 'CARD')"),
+        {shift.id});
     if (!sales)
         return std::unexpected(sales.error());
     while ((*sales)->next()) {
@@ -109,11 +96,11 @@ Result<ShiftFigures> figuresOf(Connection &connection, const Shift &shift)
 
     // Money out: completed refunds, and card refunds on their way back. Failed card refunds
     // and EXCHANGE credits moved no money.
-    auto refunds = run(connection,
-                       QStringLiteral("SELECT kind, method, amount_cents, ticket_codes FROM refund"
-                                      " WHERE shift_id = ? AND status IN ('COMPLETED',"
-                                      " 'CARD_PENDING') AND method IN ('CASH', 'CARD')"),
-                       {shift.id});
+    auto refunds = connection.query(
+        QStringLiteral("SELECT kind, method, amount_cents, ticket_codes FROM refund"
+                       " WHERE shift_id = ? AND status IN ('COMPLETED',"
+                       " 'CARD_PENDING') AND method IN ('CASH', 'CARD')"),
+        {shift.id});
     if (!refunds)
         return std::unexpected(refunds.error());
     while ((*refunds)->next()) {
@@ -289,10 +276,11 @@ Result<Shift> ShiftStore::open(const UserId &user, const QString &terminal, qint
     auto transaction = WriteTransaction::begin(**connection);
     if (!transaction)
         return std::unexpected(transaction.error());
-    auto taken = run(**connection,
-                     QStringLiteral("SELECT shift_id, user_id, terminal FROM cash_shift"
-                                    " WHERE status = 'OPEN' AND (user_id = ? OR terminal = ?)"),
-                     {user.value(), terminal});
+    auto taken =
+        (*connection)
+            ->query(QStringLiteral("SELECT shift_id, user_id, terminal FROM cash_shift"
+                                   " WHERE status = 'OPEN' AND (user_id = ? OR terminal = ?)"),
+                    {user.value(), terminal});
     if (!taken)
         return std::unexpected(taken.error());
     if ((*taken)->next()) {
@@ -308,10 +296,11 @@ Result<Shift> ShiftStore::open(const UserId &user, const QString &terminal, qint
     (*taken)->finish();
     const qint64 now = m_clock.nowMs();
     const QString id = newSortableId(u"SHIFT_", now);
-    auto insert = run(**connection,
-                      QStringLiteral("INSERT INTO cash_shift (shift_id, user_id, terminal, status,"
-                                     " float_cents, opened_at) VALUES (?, ?, ?, 'OPEN', ?, ?)"),
-                      {id, user.value(), terminal, floatCents, now});
+    auto insert =
+        (*connection)
+            ->query(QStringLiteral("INSERT INTO cash_shift (shift_id, user_id, terminal, status,"
+                                   " float_cents, opened_at) VALUES (?, ?, ?, 'OPEN', ?, ?)"),
+                    {id, user.value(), terminal, floatCents, now});
     if (!insert)
         return std::unexpected(insert.error());
     (*insert)->finish();
@@ -331,9 +320,10 @@ Result<Shift> ShiftStore::current(const UserId &user)
     auto connection = m_connections();
     if (!connection)
         return std::unexpected(connection.error());
-    auto query = run(**connection,
-                     kShiftColumns + QStringLiteral(" WHERE s.user_id = ? AND s.status = 'OPEN'"),
-                     {user.value()});
+    auto query =
+        (*connection)
+            ->query(kShiftColumns + QStringLiteral(" WHERE s.user_id = ? AND s.status = 'OPEN'"),
+                    {user.value()});
     if (!query)
         return std::unexpected(query.error());
     if (!(*query)->next()) {
@@ -352,10 +342,10 @@ Result<QString> ShiftStore::openShiftId(const UserId &user, const QString &termi
     auto connection = m_connections();
     if (!connection)
         return std::unexpected(connection.error());
-    auto query = run(**connection,
-                     QStringLiteral("SELECT shift_id FROM cash_shift WHERE user_id = ?"
-                                    " AND terminal = ? AND status = 'OPEN'"),
-                     {user.value(), terminal});
+    auto query = (*connection)
+                     ->query(QStringLiteral("SELECT shift_id FROM cash_shift WHERE user_id = ?"
+                                            " AND terminal = ? AND status = 'OPEN'"),
+                             {user.value(), terminal});
     if (!query)
         return std::unexpected(query.error());
     QString id;
@@ -385,17 +375,19 @@ Result<QList<Shift>> ShiftStore::list(const ShiftFilter &filter, int limit)
         return std::unexpected(connection.error());
     const QString empty = QStringLiteral("");
     auto query =
-        run(**connection,
-            kShiftColumns +
-                QStringLiteral(" WHERE (? = 0 OR s.user_id = ?) AND (? = 0 OR s.terminal = ?)"
-                               " AND (? = 0 OR s.opened_at >= ?) AND (? = 0 OR s.opened_at <= ?)"
-                               " AND (? = 0 OR s.status = ?)"
-                               " ORDER BY s.opened_at DESC, s.shift_id DESC LIMIT ?"),
-            {filter.user.isEmpty() ? 0 : 1, filter.user.isEmpty() ? empty : filter.user,
-             filter.terminal.isEmpty() ? 0 : 1, filter.terminal.isEmpty() ? empty : filter.terminal,
-             filter.fromMs ? 1 : 0, filter.fromMs.value_or(0), filter.toMs ? 1 : 0,
-             filter.toMs.value_or(0), filter.open ? 1 : 0,
-             filter.open ? (*filter.open ? kOpen : kClosed) : empty, limit});
+        (*connection)
+            ->query(kShiftColumns +
+                        QStringLiteral(
+                            " WHERE (? = 0 OR s.user_id = ?) AND (? = 0 OR s.terminal = ?)"
+                            " AND (? = 0 OR s.opened_at >= ?) AND (? = 0 OR s.opened_at <= ?)"
+                            " AND (? = 0 OR s.status = ?)"
+                            " ORDER BY s.opened_at DESC, s.shift_id DESC LIMIT ?"),
+                    {filter.user.isEmpty() ? 0 : 1, filter.user.isEmpty() ? empty : filter.user,
+                     filter.terminal.isEmpty() ? 0 : 1,
+                     filter.terminal.isEmpty() ? empty : filter.terminal, filter.fromMs ? 1 : 0,
+                     filter.fromMs.value_or(0), filter.toMs ? 1 : 0, filter.toMs.value_or(0),
+                     filter.open ? 1 : 0, filter.open ? (*filter.open ? kOpen : kClosed) : empty,
+                     limit});
     if (!query)
         return std::unexpected(query.error());
     QList<Shift> shifts;
@@ -417,8 +409,9 @@ Result<QJsonObject> ShiftStore::report(const QString &shiftId)
         return fail(ErrorCode::NotFound, QStringLiteral("no shift %1").arg(shiftId));
     if (!(*shift)->open) {
         auto stored =
-            run(**connection, QStringLiteral("SELECT z_report FROM cash_shift WHERE shift_id = ?"),
-                {shiftId});
+            (*connection)
+                ->query(QStringLiteral("SELECT z_report FROM cash_shift WHERE shift_id = ?"),
+                        {shiftId});
         if (!stored)
             return std::unexpected(stored.error());
         QJsonObject z;
@@ -465,12 +458,12 @@ Result<QJsonObject> ShiftStore::close(const QString &shiftId, qint64 countedCent
     closed.countedCents = countedCents;
     const QJsonObject z = shiftReportJson(ShiftReport{true, closed, *figures, now});
     auto update =
-        run(**connection,
-            QStringLiteral("UPDATE cash_shift SET status = 'CLOSED', counted_cents = ?,"
-                           " closed_at = ?, z_report = ? WHERE shift_id = ?"
-                           " AND status = 'OPEN'"),
-            {countedCents, now, QString::fromUtf8(QJsonDocument(z).toJson(QJsonDocument::Compact)),
-             shiftId});
+        (*connection)
+            ->query(QStringLiteral("UPDATE cash_shift SET status = 'CLOSED', counted_cents = ?,"
+                                   " closed_at = ?, z_report = ? WHERE shift_id = ?"
+                                   " AND status = 'OPEN'"),
+                    {countedCents, now,
+                     QString::fromUtf8(QJsonDocument(z).toJson(QJsonDocument::Compact)), shiftId});
     if (!update)
         return std::unexpected(update.error());
     const int rows = (*update)->numRowsAffected();

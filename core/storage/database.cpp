@@ -56,6 +56,18 @@ QSqlDatabase Connection::database() const
     return QSqlDatabase::database(m_name, false);
 }
 
+Result<QSqlQuery *> Connection::query(const QString &sql, const QVariantList &values)
+{
+    auto query = prepare(sql);
+    if (!query)
+        return query;
+    for (int i = 0; i < values.size(); ++i)
+        (*query)->bindValue(i, values[i]);
+    if (auto ok = run(**query); !ok)
+        return std::unexpected(ok.error());
+    return query;
+}
+
 Result<QSqlQuery *> Connection::prepare(const QString &sql)
 {
     if (auto it = m_statements.find(sql); it != m_statements.end())

@@ -47,6 +47,8 @@ public:
     // A prepared statement for `sql`, prepared once per connection. Bind values, then exec().
     // The returned reference stays valid for the connection's lifetime.
     [[nodiscard]] Result<QSqlQuery *> prepare(const QString &sql);
+    // prepare(), bind `values` in order and run(): the executed query, ready to read.
+    [[nodiscard]] Result<QSqlQuery *> query(const QString &sql, const QVariantList &values);
     // Runs one statement without parameters (DDL, pragmas, transaction control).
     [[nodiscard]] Result<> execute(const QString &sql);
 
