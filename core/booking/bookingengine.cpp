@@ -1330,6 +1330,10 @@ Result<QList<VerifyOutcome>> uploadScans(WriterContext &writer, const ScanUpload
             outcome->flagged = true;
             outcome->conflict = ScanConflict{outcome->usedAtMs, outcome->usedDoor, outcome->usedBy};
         }
+        // Let in on a ticket whose money went back (or that was replaced): as much for the
+        // box office to look into as a second use.
+        if (outcome->result == ScanResult::Revoked && scan.admittedOffline)
+            outcome->flagged = true;
         if (auto ok =
                 recordScan(sql, scan.scanId, scan.verify, *outcome, scan.scannedAtMs, nowMs, true);
             !ok)

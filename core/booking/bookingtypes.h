@@ -386,7 +386,8 @@ struct VerifyOutcome
     QString revokedReason;
     // Uploaded offline scans.
     QString scanId;
-    bool flagged = false; // let in offline although the ticket was used by another scan
+    bool flagged = false; // let in offline although the ticket was used by another scan or
+                          // revoked; `conflict` is the earlier use
     std::optional<ScanConflict> conflict;
     bool replayed = false; // the scan id was seen before: storedAnswer is its answer
     QByteArray storedAnswer;

@@ -480,18 +480,34 @@ void DoorScanner::handleUploaded(const QList<QueuedScan> &part,
         if (v.verdict == ScanVerdict::AlreadyUsed && v.usedMs > 0 && !v.ticket.isEmpty()) {
             cacheUse(queued.scan.show, {v.ticket, v.usedMs, v.usedDoor, v.usedBy});
         }
+        if (v.verdict == ScanVerdict::Revoked && !v.ticket.isEmpty()) {
+            if (auto ok = m_cache.recordRevocation(queued.scan.show,
+                                                   {v.ticket, v.revokedMs, v.revokedReason});
+                !ok)
+                report(tr("Cannot cache a revocation: %1").arg(ok.error().message));
+        }
         if (result.flagged) {
             ScanConflict conflict;
             conflict.scanId = result.scanId;
             conflict.ticket = v.ticket;
             conflict.door = queued.scan.door;
             conflict.scannedMs = queued.scan.scannedMs;
-            conflict.earlierUsedMs = result.conflictUsedMs ? result.conflictUsedMs : v.usedMs;
-            conflict.earlierDoor = result.conflictDoor.isEmpty() ? v.usedDoor : result.conflictDoor;
-            conflict.earlierBy = result.conflictBy.isEmpty() ? v.usedBy : result.conflictBy;
-            qCWarning(lcClient).noquote()
-                << "scan" << conflict.scanId << "of ticket" << conflict.ticket.value() << "at"
-                << conflict.door << "was used before at" << conflict.earlierDoor;
+            if (v.verdict == ScanVerdict::Revoked) {
+                conflict.revokedMs = v.revokedMs;
+                conflict.revokedReason = v.revokedReason;
+                qCWarning(lcClient).noquote()
+                    << "scan" << conflict.scanId << "of ticket" << conflict.ticket.value() << "at"
+                    << conflict.door << "let in a revoked ticket (" << conflict.revokedReason
+                    << ")";
+            } else {
+                conflict.earlierUsedMs = result.conflictUsedMs ? result.conflictUsedMs : v.usedMs;
+                conflict.earlierDoor =
+                    result.conflictDoor.isEmpty() ? v.usedDoor : result.conflictDoor;
+                conflict.earlierBy = result.conflictBy.isEmpty() ? v.usedBy : result.conflictBy;
+                qCWarning(lcClient).noquote()
+                    << "scan" << conflict.scanId << "of ticket" << conflict.ticket.value() << "at"
+                    << conflict.door << "was used before at" << conflict.earlierDoor;
+            }
             emit conflictFound(conflict);
         }
     }

@@ -32,7 +32,8 @@ struct ScanOutcome
     QString problem; // why it is undecided, or what went wrong beside the verdict
 };
 
-// A ticket let in at this door while offline that, on upload, the server found used before.
+// A ticket let in at this door while offline that, on upload, the server found used before
+// (earlier*) or revoked (revoked*).
 struct ScanConflict
 {
     QString scanId;
@@ -42,6 +43,8 @@ struct ScanConflict
     qint64 earlierUsedMs = 0; // the earlier use
     QString earlierDoor;
     QString earlierBy;
+    qint64 revokedMs = 0;  // when it was revoked; 0 for a second use
+    QString revokedReason; // REFUND, VOID, REPRINT or EXCHANGE; empty for a second use
 };
 
 // The door's scanning logic (docs/kiosk-and-door-api.md, "Door scanning"); no widgets.

@@ -2098,17 +2098,21 @@ void ApiServer::uploadScans(Call &call)
             for (const VerifyOutcome &o : *outcomes) {
                 if (!o.flagged || o.replayed)
                     continue;
-                audit(AuditEntry{
-                    username, QStringLiteral("ticket.scan.conflict"), o.ticket.value(), terminal,
-                    QJsonObject{
-                        {QStringLiteral("scanId"), o.scanId},
-                        {QStringLiteral("showId"), o.show.value()},
-                        {QStringLiteral("door"), doors.value(o.scanId)},
-                        {QStringLiteral("scannedAt"), isoUtc(scannedAt.value(o.scanId))},
-                        {QStringLiteral("conflict"),
-                         QJsonObject{{QStringLiteral("usedAt"), isoUtc(o.conflict->usedAtMs)},
-                                     {QStringLiteral("usedDoor"), o.conflict->usedDoor},
-                                     {QStringLiteral("usedBy"), o.conflict->usedBy}}}}});
+                QJsonObject detail{{QStringLiteral("scanId"), o.scanId},
+                                   {QStringLiteral("showId"), o.show.value()},
+                                   {QStringLiteral("door"), doors.value(o.scanId)},
+                                   {QStringLiteral("scannedAt"), isoUtc(scannedAt.value(o.scanId))},
+                                   {QStringLiteral("result"), wireName(o.result)}};
+                if (o.conflict)
+                    detail.insert(
+                        QStringLiteral("conflict"),
+                        QJsonObject{{QStringLiteral("usedAt"), isoUtc(o.conflict->usedAtMs)},
+                                    {QStringLiteral("usedDoor"), o.conflict->usedDoor},
+                                    {QStringLiteral("usedBy"), o.conflict->usedBy}});
+                if (o.result == ScanResult::Revoked)
+                    detail.insert(QStringLiteral("revokedReason"), o.revokedReason);
+                audit(AuditEntry{username, QStringLiteral("ticket.scan.conflict"), o.ticket.value(),
+                                 terminal, detail});
             }
         }
         post([reply, outcomes] {

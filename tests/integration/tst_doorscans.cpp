@@ -418,6 +418,57 @@ private slots:
         QCOMPARE(ticketStatus(code), 2);
     }
 
+    // A door that let a holder in offline on a ticket refunded meanwhile: flagged for the box
+    // office, as a second use is. A door that turned the holder away is not.
+    void revokedTicketLetInOfflineIsFlagged()
+    {
+        QString why;
+        const auto sale = m_desk.paidSale(2, u"seagull-2"_s, &why);
+        QVERIFY2(sale, qPrintable(why));
+        const HttpReply refund =
+            m_desk.as(u"supervisor"_s)
+                .post(u"/orders/%1/refunds"_s.arg(sale->order),
+                      {{u"reason"_s, u"changed plans"_s},
+                       {u"ticketCodes"_s,
+                        QJsonArray{codeOf(sale->tickets[0]), codeOf(sale->tickets[1])}},
+                       {u"method"_s, u"CASH"_s}});
+        QVERIFY2(refund.status == 201, qPrintable(refund.describe()));
+
+        const HttpReply uploaded =
+            upload(u"clerk"_s, {offlineScan(u"west-revoked-0001"_s, payloadOf(sale->tickets[0]),
+                                            u"seagull-2"_s, u"West"_s, isoAgo(5)),
+                                offlineScan(u"west-revoked-0002"_s, payloadOf(sale->tickets[1]),
+                                            u"seagull-2"_s, u"West"_s, isoAgo(4), u"REVOKED"_s)});
+        QVERIFY2(uploaded.status == 200, qPrintable(uploaded.describe()));
+        const QJsonArray results = uploaded.json[u"results"_s].toArray();
+        const QJsonObject letIn = results[0].toObject();
+        QCOMPARE(letIn[u"result"_s].toString(), u"REVOKED"_s);
+        QCOMPARE(letIn[u"flagged"_s].toBool(), true);
+        QCOMPARE(letIn[u"revokedReason"_s].toString(), u"REFUND"_s);
+        QVERIFY(!letIn.contains(u"conflict"_s));
+        const QJsonObject turnedAway = results[1].toObject();
+        QCOMPARE(turnedAway[u"result"_s].toString(), u"REVOKED"_s);
+        QCOMPARE(turnedAway[u"flagged"_s].toBool(), false);
+
+        const HttpReply flagged =
+            m_desk.as(u"supervisor"_s).get(u"/tickets/scans?showId=seagull-2&flagged=true"_s);
+        QVERIFY2(flagged.status == 200, qPrintable(flagged.describe()));
+        QStringList ids;
+        for (const QJsonValue &scan : flagged.json[u"scans"_s].toArray())
+            ids.append(scan[u"scanId"_s].toString());
+        QVERIFY2(ids.contains(u"west-revoked-0001"_s), qPrintable(ids.join(u", "_s)));
+        QVERIFY(!ids.contains(u"west-revoked-0002"_s));
+        // The audit record is written beside the answer, not before it.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_desk.auditDetails(u"ticket.scan.conflict"_s, codeOf(sale->tickets[0])).size(), 1,
+            kWaitMs);
+        const QJsonObject detail =
+            m_desk.auditDetails(u"ticket.scan.conflict"_s, codeOf(sale->tickets[0])).first();
+        QCOMPARE(detail[u"result"_s].toString(), u"REVOKED"_s);
+        QCOMPARE(detail[u"revokedReason"_s].toString(), u"REFUND"_s);
+        QVERIFY(m_desk.auditDetails(u"ticket.scan.conflict"_s, codeOf(sale->tickets[1])).isEmpty());
+    }
+
     // The door gave up waiting for a verify the server did make, decided offline and queued the
     // scan under the id it had sent: the upload is that same scan, not a second entry.
     void verifyAnswerLostThenUploadedIsOneScan()

@@ -564,6 +564,42 @@ private slots:
         QVERIFY(found);
     }
 
+    // Refunded at the window while the door was cut off: the door lets the holder in, and the
+    // upload flags it as a revoked ticket let in (not as a second use), so the box office knows.
+    void revokedTicketLetInOfflineIsFlagged()
+    {
+        auto d = door(QStringLiteral("revokedin.db"), QStringLiteral("East 3"), m_proxy->url());
+        const auto sold = sale(1);
+        QVERIFY(sold);
+        QVERIFY(d->startSynced());
+        QVERIFY(m_proxy->setRefusing(true));
+        m_proxy->cutAll();
+        QVERIFY(refund(*sold));
+
+        auto letIn = d->scan(payloadOf(*sold, 0));
+        QVERIFY(letIn);
+        QVERIFY(letIn->offline);
+        QCOMPARE(letIn->verification.verdict, ScanVerdict::Valid);
+
+        QSignalSpy conflicts(d->scanner.get(), &DoorScanner::conflictFound);
+        QVERIFY(m_proxy->setRefusing(false));
+        QTRY_COMPARE_WITH_TIMEOUT(d->scanner->pendingScans(), 0, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(conflicts.count(), 1, kWaitMs);
+        const auto conflict = conflicts.at(0).at(0).value<ScanConflict>();
+        QCOMPARE(conflict.ticket.value(), codeOf(*sold, 0));
+        QCOMPARE(conflict.door, QStringLiteral("East 3"));
+        QCOMPARE(conflict.revokedReason, QStringLiteral("REFUND"));
+        QVERIFY(conflict.revokedMs > 0);
+        QCOMPARE(conflict.earlierUsedMs, 0);
+
+        // The door now knows the revocation, also while offline again.
+        QVERIFY(m_proxy->setRefusing(true));
+        m_proxy->cutAll();
+        auto again = d->scan(payloadOf(*sold, 0));
+        QVERIFY(again);
+        QCOMPARE(again->verification.verdict, ScanVerdict::Revoked);
+    }
+
     void refusedEntryDoesNotBlockTheQueue()
     {
         auto d = door(QStringLiteral("refused.db"), QStringLiteral("West 4"), serverUrl());

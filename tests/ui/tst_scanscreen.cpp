@@ -34,6 +34,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Boxoffice;
@@ -313,6 +314,25 @@ private slots:
         QVERIFY(text.contains(QStringLiteral("by ann")));
         QVERIFY(m_screen->findChild<QLabel *>(QStringLiteral("conflicts"))->isVisible());
         QCOMPARE(QApplication::focusWidget(), m_screen->input());
+
+        // A revoked ticket let in offline: said as a revocation, not as a use nobody made.
+        ScanConflict revoked;
+        revoked.scanId = QStringLiteral("SCAN_conflict_0002");
+        revoked.ticket = Core::TicketCode(QStringLiteral("T0REFUNDED01"));
+        revoked.door = QStringLiteral("North 1");
+        revoked.scannedMs = QDateTime::currentMSecsSinceEpoch() - 20'000;
+        revoked.revokedMs = revoked.scannedMs - 40'000;
+        revoked.revokedReason = QStringLiteral("REFUND");
+        emit m_scanner->conflictFound(revoked);
+        QCOMPARE(m_screen->conflictCount(), 2);
+        const QString both = m_screen->conflictsText();
+        const QStringList lines = both.split(QStringLiteral("<br>"));
+        const auto line = std::find_if(lines.begin(), lines.end(), [](const QString &l) {
+            return l.contains(QStringLiteral("T0REFUNDED01"));
+        });
+        QVERIFY2(line != lines.end(), qPrintable(both));
+        QVERIFY2(line->contains(QStringLiteral("was revoked (refund)")), qPrintable(*line));
+        QVERIFY2(!line->contains(QStringLiteral("already used")), qPrintable(*line));
         shoot(m_screen.get(), QStringLiteral("scan-conflict"));
     }
 

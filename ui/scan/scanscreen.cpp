@@ -306,14 +306,23 @@ void ScanScreen::handleScanned(const Sync::ScanOutcome &outcome)
 void ScanScreen::handleConflict(const Sync::ScanConflict &conflict)
 {
     ++m_conflictCount;
-    QString line =
-        tr("Ticket %1 let in at %2 (%3) was already used at %4")
-            .arg(conflict.ticket.value(), conflict.door.isEmpty() ? tr("this door") : conflict.door,
-                 ScanStyle::time(conflict.scannedMs), ScanStyle::time(conflict.earlierUsedMs));
-    if (!conflict.earlierDoor.isEmpty())
-        line += tr(" at %1").arg(conflict.earlierDoor);
-    if (!conflict.earlierBy.isEmpty())
-        line += tr(" by %1").arg(conflict.earlierBy);
+    const QString letIn = conflict.door.isEmpty() ? tr("this door") : conflict.door;
+    QString line;
+    if (!conflict.revokedReason.isEmpty()) {
+        line = tr("Ticket %1 let in at %2 (%3) was revoked (%4)")
+                   .arg(conflict.ticket.value(), letIn, ScanStyle::time(conflict.scannedMs),
+                        conflict.revokedReason.toLower());
+        if (conflict.revokedMs > 0)
+            line += tr(" at %1").arg(ScanStyle::time(conflict.revokedMs));
+    } else {
+        line = tr("Ticket %1 let in at %2 (%3) was already used at %4")
+                   .arg(conflict.ticket.value(), letIn, ScanStyle::time(conflict.scannedMs),
+                        ScanStyle::time(conflict.earlierUsedMs));
+        if (!conflict.earlierDoor.isEmpty())
+            line += tr(" at %1").arg(conflict.earlierDoor);
+        if (!conflict.earlierBy.isEmpty())
+            line += tr(" by %1").arg(conflict.earlierBy);
+    }
     m_conflictLines.prepend(line);
     while (m_conflictLines.size() > 6)
         m_conflictLines.removeLast();
