@@ -110,14 +110,7 @@ QVariant blob(const QByteArray &value)
 Result<QSqlQuery *> exec(Connection &connection, const QString &sql,
                          const QVariantList &values = {})
 {
-    auto query = connection.prepare(sql);
-    if (!query)
-        return std::unexpected(query.error());
-    for (qsizetype i = 0; i < values.size(); ++i)
-        (*query)->bindValue(int(i), values[i]);
-    if (auto ok = Connection::run(**query); !ok)
-        return std::unexpected(ok.error());
-    return *query;
+    return connection.query(sql, values);
 }
 
 QVariantList summaryValues(const ShowSummary &show)
