@@ -1203,18 +1203,12 @@ namespace {
 
 constexpr int kMaxScanResults = 500;
 
-constexpr std::pair<ScanVerdict, const char *> kVerdictNames[] = {
-    {ScanVerdict::Valid, "VALID"},          {ScanVerdict::AlreadyUsed, "ALREADY_USED"},
-    {ScanVerdict::Revoked, "REVOKED"},      {ScanVerdict::Forged, "FORGED"},
-    {ScanVerdict::WrongShow, "WRONG_SHOW"},
-};
-
 ScanVerdict readVerdict(AnswerReader &json, const QString &field)
 {
     const QString name = json.string(field, 32);
     if (!json.ok())
         return ScanVerdict::Forged;
-    const auto verdict = scanVerdictFromWireName(name);
+    const auto verdict = Core::scanResultFromWireName(name);
     if (!verdict) {
         json.invalid(field, QStringLiteral("unknown scan result \"%1\"").arg(name));
         return ScanVerdict::Forged;
@@ -1240,24 +1234,6 @@ TicketVerification readVerification(AnswerReader &json)
 }
 
 } // namespace
-
-QString scanVerdictWireName(ScanVerdict verdict)
-{
-    for (const auto &[value, name] : kVerdictNames) {
-        if (value == verdict)
-            return QLatin1StringView(name);
-    }
-    return {};
-}
-
-std::optional<ScanVerdict> scanVerdictFromWireName(QStringView name)
-{
-    for (const auto &[value, wire] : kVerdictNames) {
-        if (name == QLatin1StringView(wire))
-            return value;
-    }
-    return std::nullopt;
-}
 
 void ApiClient::verifyTicket(const QString &qrPayload, const ShowId &show, const QString &door,
                              const QString &scanId, int timeoutMs, QObject *context,
@@ -1366,13 +1342,13 @@ void ApiClient::uploadScans(const QList<OfflineScan> &scans, QObject *context,
 {
     QJsonArray array;
     for (const OfflineScan &scan : scans) {
-        array.append(QJsonObject{
-            {QStringLiteral("scanId"), scan.scanId},
-            {QStringLiteral("qrPayload"), scan.qrPayload},
-            {QStringLiteral("showId"), scan.show.value()},
-            {QStringLiteral("door"), scan.door},
-            {QStringLiteral("scannedAt"), isoTime(scan.scannedMs)},
-            {QStringLiteral("offlineResult"), scanVerdictWireName(scan.offlineVerdict)}});
+        array.append(
+            QJsonObject{{QStringLiteral("scanId"), scan.scanId},
+                        {QStringLiteral("qrPayload"), scan.qrPayload},
+                        {QStringLiteral("showId"), scan.show.value()},
+                        {QStringLiteral("door"), scan.door},
+                        {QStringLiteral("scannedAt"), isoTime(scan.scannedMs)},
+                        {QStringLiteral("offlineResult"), Core::wireName(scan.offlineVerdict)}});
     }
     const qsizetype sent = scans.size();
     send({.verb = "POST",

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/booking/bookingtypes.h"
 #include "core/booking/statemachines.h"
 #include "core/common/ids.h"
 
@@ -421,19 +422,9 @@ struct KioskUnlock
 
 // --- Door scanning (docs/kiosk-and-door-api.md) -----------------------------------------------
 
-// What a door decides about a scanned ticket; the wire names are VALID, ALREADY_USED, REVOKED,
-// FORGED and WRONG_SHOW.
-enum class ScanVerdict
-{
-    Valid,
-    AlreadyUsed,
-    Revoked,
-    Forged,
-    WrongShow,
-};
-
-[[nodiscard]] QString scanVerdictWireName(ScanVerdict verdict);
-[[nodiscard]] std::optional<ScanVerdict> scanVerdictFromWireName(QStringView name);
+// What a door decides about a scanned ticket: the server's own result type, with its wire names
+// (Core::wireName, Core::scanResultFromWireName).
+using ScanVerdict = Core::ScanResult;
 
 // The answer of POST /tickets/verify (and one entry of a scan upload's answer).
 struct TicketVerification

@@ -422,9 +422,8 @@ void DoorScanner::lookUpTypedCode(ScanOutcome outcome)
 void DoorScanner::finish(const ScanOutcome &outcome)
 {
     qCInfo(lcClient).noquote() << "door" << m_door << "scan" << outcome.serial
-                               << (outcome.decided
-                                       ? scanVerdictWireName(outcome.verification.verdict)
-                                       : QStringLiteral("UNDECIDED"))
+                               << (outcome.decided ? Core::wireName(outcome.verification.verdict)
+                                                   : QStringLiteral("UNDECIDED"))
                                << outcome.verification.ticket.value()
                                << (outcome.local     ? "local"
                                    : outcome.offline ? "offline"

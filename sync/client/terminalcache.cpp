@@ -740,7 +740,7 @@ Result<QList<QueuedScan>> readQueue(QSqlQuery &query)
         queued.scan.show = ShowId(query.value(3).toString());
         queued.scan.door = query.value(4).toString();
         queued.scan.scannedMs = query.value(5).toLongLong();
-        const auto verdict = scanVerdictFromWireName(query.value(6).toString());
+        const auto verdict = Core::scanResultFromWireName(query.value(6).toString());
         if (!verdict) {
             query.finish();
             return fail(ErrorCode::StorageFailure,
@@ -774,13 +774,12 @@ Result<qint64> TerminalCache::queueScan(const OfflineScan &scan)
     if (taken)
         return fail(ErrorCode::Conflict,
                     QStringLiteral("scan %1 is already queued").arg(scan.scanId));
-    auto inserted =
-        exec(db,
-             QStringLiteral("INSERT INTO scan_queue (scan_id, qr_payload, show_id,"
-                            " door, scanned_ms, offline_result)"
-                            " VALUES (?, ?, ?, ?, ?, ?)"),
-             {text(scan.scanId), text(scan.qrPayload), text(scan.show.value()), text(scan.door),
-              scan.scannedMs, scanVerdictWireName(scan.offlineVerdict)});
+    auto inserted = exec(db,
+                         QStringLiteral("INSERT INTO scan_queue (scan_id, qr_payload, show_id,"
+                                        " door, scanned_ms, offline_result)"
+                                        " VALUES (?, ?, ?, ?, ?, ?)"),
+                         {text(scan.scanId), text(scan.qrPayload), text(scan.show.value()),
+                          text(scan.door), scan.scannedMs, Core::wireName(scan.offlineVerdict)});
     if (!inserted)
         return std::unexpected(inserted.error());
     const qint64 id = (*inserted)->lastInsertId().toLongLong();

@@ -94,7 +94,7 @@ private:
     QString played() const
     {
         const auto verdict = m_screen->sounds()->lastPlayed();
-        return verdict ? scanVerdictWireName(*verdict) : QStringLiteral("NONE");
+        return verdict ? Core::wireName(*verdict) : QStringLiteral("NONE");
     }
 
     // What a keyboard-wedge scanner does: types the code fast and ends it with a key.

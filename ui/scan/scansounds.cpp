@@ -99,8 +99,7 @@ ScanSounds::ScanSounds(QObject *parent)
     for (const ScanVerdict verdict :
          {ScanVerdict::Valid, ScanVerdict::AlreadyUsed, ScanVerdict::Revoked, ScanVerdict::Forged,
           ScanVerdict::WrongShow}) {
-        const QString path =
-            m_dir.filePath(QStringLiteral("%1.wav").arg(Sync::scanVerdictWireName(verdict)));
+        const QString path = m_dir.filePath(QStringLiteral("%1.wav").arg(Core::wireName(verdict)));
         QFile file(path);
         if (!file.open(QIODevice::WriteOnly) || file.write(toneWav(verdict)) < 0)
             continue;
